@@ -1,0 +1,214 @@
+"""The offline answerer: picks the sentences that answer the question and cites each one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant import text
+from assistant.chunking import body_offset
+from assistant.schema import REFUSAL, Citation, Passage
+
+QUESTION_TYPES = ("count", "why", "when", "who", "where", "what")
+_TYPE_PATTERNS = [
+    ("count", r"\bhow (many|often|much)\b|\bnumber of\b|\bwhich time\b|\bhow frequently\b"),
+    ("why", r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger|\bwhat (led|prompted|caused)\b"),
+    ("when", r"\bwhen\b|\bwhat (date|day|year|month)\b|\bwhich (date|day|year|month)\b"
+             r"|\bin what year\b|\bsince when\b|\bhow long\b"),
+    ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (countr|all(y|ies)|state|member|person"
+            r"|leader|nation|government)"),
+    ("where", r"\bwhere\b|\bwhich (city|place|town|village|island|region)\b|\bin what (city|place)"),
+]
+_CAUSAL = re.compile(
+    r"\b(because|after|following|in response to|due to|over|triggered|prompted|reason|"
+    r"caused|killed|attack|shot down|so that|to discuss|response)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-zà-ÿ’'-]+|\b(?:Secretary General|Prime Minister|President)\b")
+_PLACE = re.compile(r"\b(?:in|at|near|from|over|off)\s+(?:the\s+)?[A-Z][a-zà-ÿ]+")
+
+
+def question_type(question: str) -> str:
+    """Classifies a question as count, why, when, who, where or what."""
+    lowered = question.lower()
+    for name, pattern in _TYPE_PATTERNS:
+        if re.search(pattern, lowered):
+            return name
+    return "what"
+
+
+def _fits(kind: str, sentence: str) -> float:
+    """How well a sentence has the shape of an answer to this type of question (0 to 1)."""
+    if kind == "count":
+        return 1.0 if text.has_number(sentence) else 0.0
+    if kind == "when":
+        return 1.0 if text.has_full_date(sentence) else 0.6 if text.has_date(sentence) else 0.0
+    if kind == "why":
+        return 1.0 if _CAUSAL.search(sentence) else 0.0
+    if kind == "who":
+        return min(1.0, len(_NAME.findall(sentence)) / 2)
+    if kind == "where":
+        return 1.0 if _PLACE.search(sentence) else 0.0
+    return 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    rank: int
+    quote: str
+    overlap: float
+    score: float
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A generator's answer before timings and retrieval are attached."""
+
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    fallback: str = ""
+
+
+def refusal() -> Draft:
+    return Draft(answer=REFUSAL, refused=True)
+
+
+class ExtractiveGenerator:
+    """Composes a short answer from retrieved sentences, each ending with its [n]."""
+
+    name = "extractive"
+
+    def __init__(self, idf: Callable[[str], float], min_evidence: float,
+                 max_sentences: int = 3) -> None:
+        self.idf = idf
+        self.min_evidence = min_evidence
+        self.max_sentences = max_sentences
+
+    def evidence(self, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> float:
+        """How strongly the passages bear on the question (0 to 1): refusal below threshold.
+
+        Sentence overlap catches questions whose key terms the corpus lacks ('cost in euros');
+        dense similarity catches paraphrases that share few words.
+        """
+        best_overlap = max((c.overlap for c in candidates), default=0.0)
+        best_dense = max((p.dense for p in passages), default=0.0)
+        return 0.6 * best_overlap + 0.4 * best_dense
+
+    def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
+        """Every sentence of the passages, scored against the question, best first."""
+        kind = question_type(question)
+        q_terms = set(text.terms(question))
+        q_pairs = text.bigrams(question)
+        weights = {t: self.idf(t) for t in q_terms}
+        total = sum(weights.values()) or 1.0
+        top_dense = max((p.dense for p in passages), default=0.0) or 1.0
+        seen: set[str] = set()
+        found: list[Candidate] = []
+        for rank, passage in enumerate(passages):
+            start = body_offset(passage.text)
+            for i, (s, e) in enumerate(text.sentences(passage.text[start:])):
+                quote = passage.text[start + s : start + e]
+                if quote in seen or len(quote.split()) < 4:
+                    continue
+                seen.add(quote)
+                s_terms = set(text.terms(quote))
+                overlap = sum(w for t, w in weights.items() if t in s_terms) / total
+                phrase = len(q_pairs & text.bigrams(quote)) / max(1, len(q_pairs))
+                relevance = 0.5 * passage.dense / top_dense + 0.5 * passage.score
+                length = len(quote.split())
+                score = (0.45 * overlap + 0.15 * phrase + 0.2 * relevance
+                         + 0.2 * _fits(kind, quote)
+                         + (0.03 if i == 0 else 0.0) - (0.05 if length > 45 else 0.0)
+                         - 0.01 * rank)
+                found.append(Candidate(passage, rank, quote, overlap, score,
+                                       tuple(text.counts(quote))))
+        return sorted(found, key=lambda c: -c.score)
+
+    def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
+        """Answers from the passages, or refuses when they do not bear on the question."""
+        ranked = [c for c in self.candidates(question, passages) if c.overlap > 0]
+        if not ranked or self.evidence(ranked, passages) < self.min_evidence:
+            return refusal()
+        kind = question_type(question)
+        lead = ranked[0]
+        disagreement = None
+        if kind == "count":
+            lead, disagreement = _latest_of_disagreeing(ranked)
+        chosen = [lead]
+        limit = 2 if kind in ("count", "when", "who", "where") else self.max_sentences
+        for cand in ranked[1:]:
+            if len(chosen) >= limit or cand.score < 0.8 * ranked[0].score:
+                break
+            if cand is disagreement or any(_similar(cand.quote, c.quote) for c in chosen):
+                continue
+            if kind == "count" and cand.counts[:1] != lead.counts[:1]:
+                continue  # a second, different number would muddle a count answer
+            chosen.append(cand)
+        return _compose(chosen, disagreement)
+
+
+def _latest_of_disagreeing(ranked: list[Candidate]) -> tuple[Candidate, Candidate | None]:
+    """For counts: when strong sentences from sources of different dates state different
+    numbers, lead with the latest source and keep the older one to mention."""
+    best = ranked[0]
+    strong = [c for c in ranked[:8] if c.counts and c.score >= 0.6 * best.score]
+    if len(strong) < 2:
+        return best, None
+    newest = max(c.passage.date or "" for c in strong)
+    latest = next(c for c in strong if (c.passage.date or "") == newest)
+    for other in strong:
+        if (other.passage.source != latest.passage.source
+                and (other.passage.date or "") < (latest.passage.date or "")
+                and other.counts[0] != latest.counts[0]):
+            return latest, other
+    return best, None
+
+
+def _similar(a: str, b: str) -> bool:
+    ta, tb = set(text.terms(a)), set(text.terms(b))
+    return len(ta & tb) / max(1, min(len(ta), len(tb))) > 0.7
+
+
+def _cite(sentence: str, n: int | str) -> str:
+    """Puts the marker before the sentence's final punctuation: 'It was signed [1].'"""
+    stripped = sentence.rstrip()
+    closing = ""
+    while stripped and stripped[-1] in "\"”’)":
+        closing = stripped[-1] + closing
+        stripped = stripped[:-1]
+    end = stripped[-1] if stripped and stripped[-1] in ".!?" else "."
+    body = stripped[:-1] if stripped and stripped[-1] in ".!?" else stripped
+    return f"{body}{closing} [{n}]{end}"
+
+
+def _long_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _compose(chosen: list[Candidate], disagreement: Candidate | None) -> Draft:
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+
+    def number(cand: Candidate) -> int:
+        key = cand.passage.chunk_id + "\x00" + cand.quote
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            citations.append(Citation(numbers[key], cand.passage, cand.quote))
+        return numbers[key]
+
+    parts = [_cite(c.quote, number(c)) for c in chosen]
+    if disagreement is not None:
+        lead = chosen[0]
+        older, newer = disagreement.passage, lead.passage
+        parts.append(
+            f"The sources disagree: “{older.title}” ({_long_date(older.date)}) says "
+            f"“{disagreement.quote.rstrip('.')}” [{number(disagreement)}]; this answer follows "
+            f"the latest source, dated {_long_date(newer.date)} [{number(lead)}]."
+        )
+    return Draft(answer=" ".join(parts), refused=False, citations=tuple(citations))

@@ -1,0 +1,207 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, PrivateAttr
+
+from assistant import chunking, text
+from assistant.errors import BadQuestion, unknown_name
+from assistant.index import Index
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional limits on what may be retrieved: sources and a date range (inclusive)."""
+
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Filters:
+        """Builds filters from request data. Raises BadQuestion on bad values."""
+        if not data:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise BadQuestion("filters must be an object with sources, date_from and date_to.")
+        unknown = set(data) - {"sources", "date_from", "date_to"}
+        if unknown:
+            raise BadQuestion(f"Unknown filter {sorted(unknown)[0]!r}: use sources, date_from, date_to.")
+        sources = data.get("sources") or ()
+        if isinstance(sources, str):
+            sources = (sources,)
+        if not all(isinstance(s, str) for s in sources):
+            raise BadQuestion("filters.sources must be a list of source names.")
+        dates = {}
+        for key in ("date_from", "date_to"):
+            value = data.get(key)
+            if value in (None, ""):
+                dates[key] = None
+                continue
+            try:
+                dates[key] = dt.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                raise BadQuestion(f"filters.{key} {value!r} is not a YYYY-MM-DD date.") from None
+        return cls(tuple(sources), dates["date_from"], dates["date_to"])
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.date_from or self.date_to)
+
+    def where(self) -> dict[str, Any] | None:
+        """The same limits as a Chroma `where` clause."""
+        clauses: list[dict[str, Any]] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.date_from:
+            clauses.append({"date_ord": {"$gte": chunking.date_ord(self.date_from)}})
+        if self.date_to:
+            clauses.append({"date_ord": {"$lte": chunking.date_ord(self.date_to)}})
+            clauses.append({"date_ord": {"$gt": 0}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, meta: Mapping[str, Any]) -> bool:
+        if self.sources and meta.get("source") not in self.sources:
+            return False
+        when = int(meta.get("date_ord") or 0)
+        if self.date_from and when < chunking.date_ord(self.date_from):
+            return False
+        return not (self.date_to and not 0 < when <= chunking.date_ord(self.date_to))
+
+
+class Lexical:
+    """BM25 over every chunk in the index, with the term statistics answering needs."""
+
+    def __init__(self, chunks: list[Document]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.chunks = chunks
+        tokenized = [text.terms(c.page_content) for c in chunks]
+        self.bm25 = BM25Okapi(tokenized or [[""]])
+        self.df: Counter[str] = Counter(t for toks in tokenized for t in set(toks))
+        self.n = len(chunks)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term absent from the corpus weighs the most."""
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, k: int, filters: Filters) -> list[tuple[Document, float]]:
+        if not self.chunks:
+            return []
+        scores = self.bm25.get_scores(text.terms(query))
+        ranked = sorted(range(self.n), key=lambda i: -scores[i])
+        hits = [(self.chunks[i], float(scores[i])) for i in ranked
+                if scores[i] > 0 and filters.matches(self.chunks[i].metadata)]
+        return hits[:k]
+
+
+class HybridRetriever(BaseRetriever):
+    """Fuses dense and BM25 rankings; each result carries score, dense and lexical."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Index
+    k: int = 5
+    fetch_k: int = 20
+    mode: str = "hybrid"
+    rrf_k: int = 60
+    # At most this many chunks of one file before others get a turn, so a question sees
+    # more than one source (and disagreements between sources come to light).
+    per_source: int = 2
+    _lexical: Lexical | None = PrivateAttr(default=None)
+    _version: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    def model_post_init(self, context: Any) -> None:
+        if self.mode not in MODES:
+            raise unknown_name("retrieval mode", self.mode, list(MODES))
+
+    @property
+    def lexical(self) -> Lexical:
+        """The BM25 index, rebuilt when the Chroma index has changed since."""
+        path = self.index.dir / "index.json"
+        version = path.stat().st_mtime_ns if path.exists() else None
+        with self._lock:
+            if self._lexical is None or version != self._version:
+                self._lexical = Lexical(self.index.all_chunks())
+                self._version = version
+            return self._lexical
+
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        filters: Filters | None = None,
+        k: int | None = None,
+    ) -> list[Document]:
+        filters = filters or Filters()
+        k = k or self.k
+        fetch = max(self.fetch_k, k)
+        dense: list[tuple[Document, float]] = []
+        lexical: list[tuple[Document, float]] = []
+        if self.mode in ("hybrid", "dense"):
+            vector = self.index.embeddings.embed_query(query)
+            dense = self.index.store.similarity_search_by_vector_with_relevance_scores(
+                vector, k=fetch, filter=filters.where()
+            )
+        if self.mode in ("hybrid", "lexical"):
+            lexical = self.lexical.search(query, fetch, filters)
+        return self._fuse(dense, lexical, k)
+
+    def _fuse(self, dense: list[tuple[Document, float]], lexical: list[tuple[Document, float]],
+              k: int) -> list[Document]:
+        fused: dict[str, float] = {}
+        docs: dict[str, Document] = {}
+        sims: dict[str, float] = {}
+        lex: dict[str, float] = {}
+        top_lex = lexical[0][1] if lexical else 1.0
+        for ranking, kind in ((dense, "dense"), (lexical, "lexical")):
+            for rank, (doc, score) in enumerate(ranking, 1):
+                key = doc.id or doc.page_content
+                docs.setdefault(key, doc)
+                fused[key] = fused.get(key, 0.0) + 1.0 / (self.rrf_k + rank)
+                if kind == "dense":
+                    sims[key] = score
+                else:
+                    lex[key] = score / top_lex if top_lex else 0.0
+        best = (2 if dense and lexical else 1) / (self.rrf_k + 1)
+        picked: list[str] = []
+        spare: list[str] = []
+        bodies: set[str] = set()
+        per_source: Counter[str] = Counter()
+        for key in sorted(fused, key=lambda key: -fused[key]):
+            body = chunking.body(docs[key].page_content).strip()
+            if body in bodies:
+                continue  # the same passage reached through two files or ids
+            bodies.add(body)
+            source = str(docs[key].metadata.get("source", ""))
+            if per_source[source] >= self.per_source:
+                spare.append(key)
+                continue
+            per_source[source] += 1
+            picked.append(key)
+        ordered = sorted(picked[:k] + spare[: max(0, k - len(picked))], key=lambda key: -fused[key])
+        out: list[Document] = []
+        for key in ordered:
+            doc = docs[key]
+            meta = dict(doc.metadata)
+            meta.update(chunk_id=doc.id or "", score=round(fused[key] / best, 4),
+                        dense=round(sims.get(key, 0.0), 4), lexical=round(lex.get(key, 0.0), 4))
+            out.append(Document(page_content=doc.page_content, metadata=meta, id=doc.id))
+        return out

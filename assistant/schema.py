@@ -1,0 +1,104 @@
+"""The small frozen records the stages hand each other: turns, citations, answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.errors import BadQuestion
+
+REFUSAL = (
+    "The sources don't say. I found nothing in the indexed documents that answers this "
+    "question, so I won't guess."
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: str  # "user" or "assistant"
+    content: str
+
+
+def parse_history(raw: Any) -> list[Turn]:
+    """Validates a history given as a list of {role, content}. Raises BadQuestion."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
+        raise BadQuestion("history must be a list of {role, content} objects.")
+    turns = []
+    for i, item in enumerate(raw):
+        if isinstance(item, Turn):
+            turns.append(item)
+            continue
+        if not isinstance(item, Mapping) or not isinstance(item.get("content"), str):
+            raise BadQuestion(f"history[{i}] must be an object with a string 'content'.")
+        role = item.get("role")
+        if role not in ("user", "assistant", "system"):
+            raise BadQuestion(f"history[{i}].role must be 'user' or 'assistant', not {role!r}.")
+        if role != "system":
+            turns.append(Turn(str(role), item["content"]))
+    return turns
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, as answering and the user see it."""
+
+    chunk_id: str
+    source: str
+    title: str
+    text: str  # the whole chunk, context line included
+    score: float
+    dense: float = 0.0
+    date: str | None = None
+    heading: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "chunk_id": self.chunk_id, "score": self.score}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered pointer from the answer to a sentence inside a retrieved chunk."""
+
+    n: int
+    passage: Passage
+    quote: str  # verbatim from passage.text
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.passage
+        return {"n": self.n, "source": p.source, "title": p.title, "date": p.date,
+                "quote": self.quote, "chunk_id": p.chunk_id, "score": p.score, "url": p.url}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, the passages it rests on, and how long it took."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Passage, ...] = ()
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    standalone_question: str = ""
+    generator: str = "extractive"
+    fallback: str = ""  # why an LLM answer was replaced by the extractive one
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `ask --json` and `/api/ask` object."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [p.to_dict() for p in self.retrieved],
+            "timings_ms": dict(self.timings_ms),
+            "standalone_question": self.standalone_question,
+            "generator": self.generator,
+            "fallback": self.fallback,
+        }

@@ -1,0 +1,111 @@
+"""One frozen settings object, read once from ASSISTANT_* variables and CLI options."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant can be configured with; defaults live here."""
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / ".assistant" / "index"
+    embedding_model: str = DEFAULT_MODEL
+    # Empty means embedded, persistent Chroma in index_dir; a URL means a `chroma run` server.
+    chroma_url: str = ""
+    # Characters, not tokens: MiniLM truncates at 256 word pieces (~1,000 characters),
+    # so 800 keeps a whole chunk inside what the model reads.
+    chunk_size: int = 800
+    chunk_overlap: int = 120
+    top_k: int = 5
+    # Calibrated on tests/data/nato_dev.jsonl: see docs/evaluation.md.
+    min_evidence: float = 0.42
+    max_question_chars: int = 1000
+    max_file_mb: float = 20.0
+    generator: str = "extractive"
+    llm_base_url: str = "http://127.0.0.1:11434/v1"
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 2
+    llm_context_chars: int = 12000
+    host: str = "127.0.0.1"
+    port: int = 7860
+    root_path: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    users: tuple[str, ...] = field(default=(), repr=False)
+    trusted_header: str = ""
+    feedback_db: Path | None = None
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Reads ASSISTANT_<FIELD> variables, then applies non-None overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(f"ASSISTANT_{f.name.upper()}")
+            if raw is not None and raw.strip() != "":
+                values[f.name] = _parse(f.name, str(f.type), raw.strip())
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in {f.name for f in dataclasses.fields(cls)}:
+                raise SettingsError(f"Unknown setting {name!r}.")
+            values[name] = value
+        return cls(**values).checked()
+
+    def replace(self, **changes: Any) -> Settings:
+        """Returns a copy with some fields changed."""
+        return dataclasses.replace(self, **changes).checked()
+
+    def checked(self) -> Settings:
+        """Raises SettingsError when values contradict each other or are out of range."""
+        if self.chunk_size < 100:
+            raise SettingsError("ASSISTANT_CHUNK_SIZE must be at least 100 characters.")
+        if not 0 <= self.chunk_overlap < self.chunk_size:
+            raise SettingsError(
+                "ASSISTANT_CHUNK_OVERLAP must be at least 0 and below ASSISTANT_CHUNK_SIZE."
+            )
+        if not 1 <= self.top_k <= 50:
+            raise SettingsError("ASSISTANT_TOP_K must be between 1 and 50.")
+        if not 1 <= self.port <= 65535:
+            raise SettingsError("ASSISTANT_PORT must be between 1 and 65535.")
+        for user in self.users:
+            if ":" not in user:
+                raise SettingsError("ASSISTANT_USERS takes user:password pairs, comma-separated.")
+        return self
+
+    @property
+    def feedback_path(self) -> Path:
+        """Where feedback is stored: the setting, or beside the index."""
+        return self.feedback_db or self.index_dir / "feedback.sqlite3"
+
+
+def _parse(name: str, kind: str, raw: str) -> Any:
+    var = f"ASSISTANT_{name.upper()}"
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind in ("Path", "Path | None"):
+            return Path(raw).expanduser()
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(f"{var}={raw!r} is not a valid {kind}.") from None
+    return raw

@@ -1,0 +1,133 @@
+"""Small text helpers shared by retrieval and answering: tokens, sentences, numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been
+    being do does did done has have had having it its this that these those there here
+    what which who whom whose when where why how than then so such not no nor can could
+    would should will shall may might must i you he she we they me him her us them my
+    your his our their about into over under again further once any all each few more
+    most other some own same too very just also only both up down out off s t don
+    please tell know say said says whether one ever many much often""".split()
+)
+
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+
+def stem(word: str) -> str:
+    """Reduces a lower-case word to a crude stem so 'invoked' meets 'invocation'."""
+    for suffix, keep in (
+        ("ations", 3), ("ation", 3), ("ings", 3), ("ing", 3), ("ied", 3), ("ies", 3),
+        ("ed", 3), ("es", 4), ("ly", 4), ("s", 3),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 4 and word[-1] in "kc" and word[-2] in "aeiou":
+        word = word[:-1]  # invok(e), invoc(ation) -> invo
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, apostrophes kept inside words."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: the vocabulary BM25 and overlap scoring share."""
+    out = []
+    for w in words(text):
+        w = w.removesuffix("'s")
+        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+            continue
+        out.append(stem(w))
+    return out
+
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen lt col sgt no nos vs etc e.g i.e u.s u.k d.c a.m p.m jan feb "
+    "mar apr jun jul aug sep sept oct nov dec fig approx".split()
+)
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|#+)\s+")
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Yields (start, end) spans of sentences; lines and list items end a sentence too."""
+    for line in re.finditer(r"[^\n]+", text):
+        offset = line.start()
+        body = line.group()
+        marker = _LIST_MARK.match(body)
+        start = marker.end() if marker else 0
+        cursor = start
+        for boundary in _BOUNDARY.finditer(body, start):
+            before = body[cursor : boundary.start()].rstrip(".!?\"”’)] ")
+            last = before.rsplit(None, 1)[-1].lower() if before.split() else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue  # "D.C. Washington", "A. B. Smith": not an end
+            span = body[cursor : boundary.start()].strip()
+            if span:
+                yield offset + cursor, offset + cursor + len(span)
+            cursor = boundary.end()
+        span = body[cursor:].strip()
+        if span:
+            lead = len(body[cursor:]) - len(body[cursor:].lstrip())
+            yield offset + cursor + lead, offset + cursor + lead + len(span)
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "twenty": 20, "thirty": 30,
+    "once": 1, "twice": 2, "first": 1, "second": 2, "third": 3, "fourth": 4,
+    "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:[–-]\d{{1,2}})?\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*\d{{4}})?|(?:{_MONTHS})\s+\d{{4}}|(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# "Article 4", "F-16s", "MiG-31": numbers that name things rather than count them.
+_NOT_COUNTS = re.compile(r"\bArticles?\s+\d+(?:\s*(?:,|and)\s*\d+)*|\b\w+-\d+\w*", re.IGNORECASE)
+
+
+def has_date(text: str) -> bool:
+    """True when the text names a year or a day and month."""
+    return bool(_DATE.search(text))
+
+
+def has_full_date(text: str) -> bool:
+    """True when the text names a day and a month (a precise date)."""
+    return any(not _YEAR.fullmatch(m.group()) for m in _DATE.finditer(text))
+
+
+def counts(text: str) -> list[int]:
+    """Numbers a sentence states as counts or ranks, in order, leaving out dates and years."""
+    without_dates = _NOT_COUNTS.sub(" ", _DATE.sub(" ", text))
+    found: list[int] = []
+    for w in words(without_dates):
+        if w.replace(",", "").isdigit():
+            found.append(int(w.replace(",", "")))
+        elif w in _NUMBER_WORDS:
+            found.append(_NUMBER_WORDS[w])
+    return found
+
+
+def bigrams(text: str) -> set[tuple[str, str]]:
+    """Adjacent word pairs (stemmed, stop words kept): phrase matches like 'been invoked'."""
+    toks = [stem(w) for w in words(text) if w not in ("a", "an", "the")]
+    return set(zip(toks, toks[1:], strict=False))
+
+
+def has_number(text: str) -> bool:
+    """True when the sentence states a count (digits or number words), dates aside."""
+    return bool(counts(text))
