@@ -36,26 +36,29 @@ def split(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> list[Docu
     chunks: list[Document] = []
     for section in sections:
         heading = " › ".join(
-            str(section.metadata[key]) for _, key in _HEADINGS
+            str(section.metadata[key])
+            for _, key in _HEADINGS
             if key in section.metadata and section.metadata[key] != doc.title
         )
         context = f"{doc.title} › {heading}" if heading else doc.title
         for body in splitter.split_text(section.page_content):
             if not body.strip():
                 continue
-            chunks.append(Document(
-                page_content=f"{context}\n\n{body.strip()}",
-                metadata={
-                    "source": doc.source,
-                    "title": doc.title,
-                    "heading": heading,
-                    "date": doc.date or "",
-                    "date_ord": date_ord(doc.date),
-                    "kind": doc.kind,
-                    "urls": " ".join(doc.urls),
-                    "position": len(chunks),
-                },
-            ))
+            chunks.append(
+                Document(
+                    page_content=f"{context}\n\n{body.strip()}",
+                    metadata={
+                        "source": doc.source,
+                        "title": doc.title,
+                        "heading": heading,
+                        "date": doc.date or "",
+                        "date_ord": date_ord(doc.date),
+                        "kind": doc.kind,
+                        "urls": " ".join(doc.urls),
+                        "position": len(chunks),
+                    },
+                )
+            )
     return chunks
 
 

@@ -45,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus)")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
     ingest.add_argument("--strict", action="store_true", help="fail if any file is skipped")
-    ingest.add_argument("--rebuild", action="store_true",
-                        help="rebuild from scratch (needed after changing the embedding model)")
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild from scratch (needed after changing the embedding model)",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     ask = sub.add_parser("ask", parents=[common], help="answer one question")
@@ -73,8 +76,16 @@ EXTRA_COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Environment first, then the command line's options on top."""
-    keys = ("corpus_dir", "index_dir", "embedding_model", "generator", "chroma_url",
-            "host", "port", "root_path")
+    keys = (
+        "corpus_dir",
+        "index_dir",
+        "embedding_model",
+        "generator",
+        "chroma_url",
+        "host",
+        "port",
+        "root_path",
+    )
     return Settings.from_env(**{k: getattr(args, k, None) for k in keys})
 
 
@@ -115,8 +126,9 @@ def summary(report: IngestReport) -> str:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
-    report = assistant.ingest(args.paths or None, strict=args.strict, rebuild=args.rebuild,
-                              progress=progress_bar())
+    report = assistant.ingest(
+        args.paths or None, strict=args.strict, rebuild=args.rebuild, progress=progress_bar()
+    )
     print(json.dumps(report.to_dict(), indent=2) if args.json else summary(report))
     return 0
 
@@ -149,10 +161,12 @@ def render(answer: Answer) -> str:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     filters = {"sources": args.source, "date_from": args.date_from, "date_to": args.date_to}
-    answer = assistant.ask(args.question, history=read_history(args.history),
-                           filters=filters, top_k=args.top_k)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json
-          else render(answer))
+    answer = assistant.ask(
+        args.question, history=read_history(args.history), filters=filters, top_k=args.top_k
+    )
+    print(
+        json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer)
+    )
     return 0
 
 
@@ -181,8 +195,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print(f"! {exc}")
             continue
         print("\n" + render(answer))
-        history += [{"role": "user", "content": question},
-                    {"role": "assistant", "content": answer.answer}]
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.answer},
+        ]
 
 
 def _quiet_libraries() -> None:
@@ -206,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+    except Exception as exc:
         print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 

@@ -13,8 +13,17 @@ from pathlib import Path
 
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 SIDECAR = ".meta.json"
-KINDS = ("treaty", "process", "invocation", "article5", "response", "near-invocation",
-         "counting", "news", "document")
+KINDS = (
+    "treaty",
+    "process",
+    "invocation",
+    "article5",
+    "response",
+    "near-invocation",
+    "counting",
+    "news",
+    "document",
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,12 @@ def discover(paths: Iterable[Path], corpus_dir: Path) -> tuple[list[Path], list[
             if path.suffix.lower() in SUPPORTED:
                 found.append(path)
             elif root.is_file() or path.suffix.lower() not in (".json", ".jsonl", ".py"):
-                skipped.append(Skipped(source_id(path, corpus_dir),
-                                       f"unsupported file type {path.suffix or '(none)'}"))
+                skipped.append(
+                    Skipped(
+                        source_id(path, corpus_dir),
+                        f"unsupported file type {path.suffix or '(none)'}",
+                    )
+                )
     return found, skipped
 
 
@@ -97,13 +110,14 @@ def load(paths: Iterable[Path], corpus_dir: Path, max_bytes: int) -> LoadResult:
     return result
 
 
-
 def read(path: Path, source: str, max_bytes: int) -> SourceDocument:
     """Reads one file. Raises Rejected with a reason a person can act on."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise Rejected(f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)")
+            raise Rejected(
+                f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise Rejected(f"cannot be read ({exc.strerror or exc})") from None
@@ -126,8 +140,9 @@ def read(path: Path, source: str, max_bytes: int) -> SourceDocument:
     return _document(path, source, text, meta, title)
 
 
-def _document(path: Path, source: str, text: str, meta: dict[str, object],
-              title: str | None) -> SourceDocument:
+def _document(
+    path: Path, source: str, text: str, meta: dict[str, object], title: str | None
+) -> SourceDocument:
     date = meta.get("date")
     if isinstance(date, dt.date):
         date = date.isoformat()
@@ -191,7 +206,7 @@ def _front_matter(raw: str) -> tuple[dict[str, object], str]:
         raise Rejected(f"malformed front matter ({str(exc).splitlines()[0]})") from None
     if not isinstance(meta, dict):
         raise Rejected("front matter must be a mapping of fields")
-    return meta, raw[match.end():]
+    return meta, raw[match.end() :]
 
 
 def _first_heading(text: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,3 +53,44 @@ def load(name: str, batch_size: int = 32) -> Embeddings:
             f"Cannot load the embedding model {name!r} ({exc}). Set ASSISTANT_EMBEDDING_MODEL "
             f"to a local folder or a model name this machine can download."
         ) from None
+
+
+class VectorCache:
+    """Remembers query and sentence vectors, so a warm assistant embeds each text once.
+
+    Answering compares the question with every sentence of the retrieved passages; the
+    same sentences come back across questions, so caching them keeps answers fast.
+    """
+
+    def __init__(self, model: Embeddings, max_items: int = 50_000) -> None:
+        self.model = model
+        self.max_items = max_items
+        self._vectors: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def query(self, text: str) -> list[float]:
+        """The vector of a question (queries may be embedded differently from passages)."""
+        key = "\x00q" + text
+        with self._lock:
+            hit = self._vectors.get(key)
+        if hit is None:
+            hit = self.model.embed_query(text)
+            self._store({key: hit})
+        return hit
+
+    def documents(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of passages or sentences, embedding only the ones not seen before."""
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = dict(zip(missing, self.model.embed_documents(missing), strict=True))
+            self._store(fresh)
+            known.update(fresh)
+        return [known[t] for t in texts]
+
+    def _store(self, items: dict[str, list[float]]) -> None:
+        with self._lock:
+            if len(self._vectors) + len(items) > self.max_items:
+                self._vectors.clear()  # crude but bounded; refills from the next questions
+            self._vectors.update(items)

@@ -46,6 +46,12 @@ class GeneratorUnavailable(AssistantError):
     status = 502
 
 
+class EvalError(AssistantError):
+    """A test set, threshold, baseline or export cannot be used as given."""
+
+    status = 400
+
+
 def unknown_name(kind: str, name: str, valid: list[str]) -> SettingsError:
     """Builds the error for a backend chosen by a name that does not exist."""
     choices = ", ".join(sorted(valid))

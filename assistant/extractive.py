@@ -7,25 +7,59 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant import text
 from assistant.chunking import body_offset
+from assistant.embeddings import VectorCache
+from assistant.followup import entities
 from assistant.schema import REFUSAL, Citation, Passage
 
 QUESTION_TYPES = ("count", "why", "when", "who", "where", "what")
 _TYPE_PATTERNS = [
     ("count", r"\bhow (many|often|much)\b|\bnumber of\b|\bwhich time\b|\bhow frequently\b"),
     ("why", r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger|\bwhat (led|prompted|caused)\b"),
-    ("when", r"\bwhen\b|\bwhat (date|day|year|month)\b|\bwhich (date|day|year|month)\b"
-             r"|\bin what year\b|\bsince when\b|\bhow long\b"),
-    ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (countr|all(y|ies)|state|member|person"
-            r"|leader|nation|government)"),
-    ("where", r"\bwhere\b|\bwhich (city|place|town|village|island|region)\b|\bin what (city|place)"),
+    (
+        "when",
+        r"\bwhen\b|\bwhat (date|day|year|month)\b|\bwhich (date|day|year|month)\b"
+        r"|\bin what year\b|\bsince when\b|\bhow long\b",
+    ),
+    (
+        "who",
+        r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (countr|all(y|ies)|state|member|person"
+        r"|leader|nation|government)",
+    ),
+    (
+        "where",
+        r"\bwhere\b|\bwhich (city|place|town|village|island|region)\b|\bin what (city|place)",
+    ),
 ]
 _CAUSAL = re.compile(
     r"\b(because|after|following|in response to|due to|over|triggered|prompted|reason|"
-    r"caused|killed|attack|shot down|so that|to discuss|response)\b", re.IGNORECASE)
-_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-zà-ÿ’'-]+|\b(?:Secretary General|Prime Minister|President)\b")
+    r"caused|killed|attack|shot down|so that|to discuss|response)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(
+    r"(?<=[a-z,;] )[A-Z][a-zà-ÿ’'-]+|\b(?:Secretary General|Prime Minister|President)\b"
+)
 _PLACE = re.compile(r"\b(?:in|at|near|from|over|off)\s+(?:the\s+)?[A-Z][a-zà-ÿ]+")
+
+
+_HEDGES = re.compile(
+    r"\b(wrongly|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
+    r"not confirmed|unconfirmed|no source)\b",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(
+    r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.IGNORECASE
+)
+
+
+def _hedged(sentence: str) -> float:
+    """A penalty for sentences that report a claim, or a claim's error, not a fact."""
+    if _HEDGES.search(sentence):
+        return 0.1
+    return 0.04 if _REPORTED.search(sentence) else 0.0
 
 
 def question_type(question: str) -> str:
@@ -58,6 +92,7 @@ class Candidate:
     rank: int
     quote: str
     overlap: float
+    semantic: float
     score: float
     counts: tuple[int, ...]
 
@@ -76,14 +111,41 @@ def refusal() -> Draft:
     return Draft(answer=REFUSAL, refused=True)
 
 
+def missing_specifics(question: str, passages: Sequence[Passage]) -> list[str]:
+    """Names and years the question asks about that no passage mentions.
+
+    A question about 2030 or about FIFA is not answered by passages about 2025 and NATO,
+    however close they are in meaning.
+    """
+    haystack = text.fold(" ".join(p.text for p in passages))
+    present = set(text.words(haystack))
+    missing = []
+    for name in entities(question):
+        name = text.fold(re.sub(r"['’]s$", "", name))
+        if name in haystack:
+            continue
+        parts = text.words(name)
+        # A long name may be paraphrased ("Supreme Allied Commander Europe"): half will do.
+        if len(parts) > 1 and sum(p in present for p in parts) * 2 >= len(parts):
+            continue
+        missing.append(name)
+    return missing
+
+
 class ExtractiveGenerator:
     """Composes a short answer from retrieved sentences, each ending with its [n]."""
 
     name = "extractive"
 
-    def __init__(self, idf: Callable[[str], float], min_evidence: float,
-                 max_sentences: int = 3) -> None:
+    def __init__(
+        self,
+        idf: Callable[[str], float],
+        vectors: VectorCache,
+        min_evidence: float,
+        max_sentences: int = 3,
+    ) -> None:
         self.idf = idf
+        self.vectors = vectors
         self.min_evidence = min_evidence
         self.max_sentences = max_sentences
 
@@ -94,8 +156,9 @@ class ExtractiveGenerator:
         dense similarity catches paraphrases that share few words.
         """
         best_overlap = max((c.overlap for c in candidates), default=0.0)
+        best_semantic = max((c.semantic for c in candidates), default=0.0)
         best_dense = max((p.dense for p in passages), default=0.0)
-        return 0.6 * best_overlap + 0.4 * best_dense
+        return 0.5 * best_overlap + 0.25 * best_semantic + 0.25 * best_dense
 
     def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         """Every sentence of the passages, scored against the question, best first."""
@@ -105,30 +168,45 @@ class ExtractiveGenerator:
         weights = {t: self.idf(t) for t in q_terms}
         total = sum(weights.values()) or 1.0
         top_dense = max((p.dense for p in passages), default=0.0) or 1.0
+        spans: list[tuple[int, int, Passage, str]] = []
         seen: set[str] = set()
-        found: list[Candidate] = []
         for rank, passage in enumerate(passages):
             start = body_offset(passage.text)
             for i, (s, e) in enumerate(text.sentences(passage.text[start:])):
                 quote = passage.text[start + s : start + e]
-                if quote in seen or len(quote.split()) < 4:
-                    continue
-                seen.add(quote)
-                s_terms = set(text.terms(quote))
-                overlap = sum(w for t, w in weights.items() if t in s_terms) / total
-                phrase = len(q_pairs & text.bigrams(quote)) / max(1, len(q_pairs))
-                relevance = 0.5 * passage.dense / top_dense + 0.5 * passage.score
-                length = len(quote.split())
-                score = (0.45 * overlap + 0.15 * phrase + 0.2 * relevance
-                         + 0.2 * _fits(kind, quote)
-                         + (0.03 if i == 0 else 0.0) - (0.05 if length > 45 else 0.0)
-                         - 0.01 * rank)
-                found.append(Candidate(passage, rank, quote, overlap, score,
-                                       tuple(text.counts(quote))))
+                if quote not in seen and len(quote.split()) >= 4:
+                    seen.add(quote)
+                    spans.append((rank, i, passage, quote))
+        if not spans:
+            return []
+        q_vec = np.asarray(self.vectors.query(question))
+        sims = np.asarray(self.vectors.documents([quote for *_, quote in spans])) @ q_vec
+        found: list[Candidate] = []
+        for (rank, i, passage, quote), semantic in zip(spans, sims.tolist(), strict=True):
+            s_terms = set(text.terms(quote))
+            overlap = sum(w for t, w in weights.items() if t in s_terms) / total
+            phrase = len(q_pairs & text.bigrams(quote)) / max(1, len(q_pairs))
+            relevance = 0.5 * passage.dense / top_dense + 0.5 * passage.score
+            score = (
+                0.35 * overlap
+                + 0.1 * phrase
+                + 0.25 * semantic
+                + 0.1 * relevance
+                + 0.2 * _fits(kind, quote)
+                + (0.03 if i == 0 else 0.0)
+                - _hedged(quote)
+                - (0.05 if len(quote.split()) > 45 else 0.0)
+                - 0.01 * rank
+            )
+            found.append(
+                Candidate(passage, rank, quote, overlap, semantic, score, tuple(text.counts(quote)))
+            )
         return sorted(found, key=lambda c: -c.score)
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
         """Answers from the passages, or refuses when they do not bear on the question."""
+        if missing_specifics(question, passages):
+            return refusal()
         ranked = [c for c in self.candidates(question, passages) if c.overlap > 0]
         if not ranked or self.evidence(ranked, passages) < self.min_evidence:
             return refusal()
@@ -160,9 +238,11 @@ def _latest_of_disagreeing(ranked: list[Candidate]) -> tuple[Candidate, Candidat
     newest = max(c.passage.date or "" for c in strong)
     latest = next(c for c in strong if (c.passage.date or "") == newest)
     for other in strong:
-        if (other.passage.source != latest.passage.source
-                and (other.passage.date or "") < (latest.passage.date or "")
-                and other.counts[0] != latest.counts[0]):
+        if (
+            other.passage.source != latest.passage.source
+            and (other.passage.date or "") < (latest.passage.date or "")
+            and other.counts[0] != latest.counts[0]
+        ):
             return latest, other
     return best, None
 
@@ -176,7 +256,7 @@ def _cite(sentence: str, n: int | str) -> str:
     """Puts the marker before the sentence's final punctuation: 'It was signed [1].'"""
     stripped = sentence.rstrip()
     closing = ""
-    while stripped and stripped[-1] in "\"”’)":
+    while stripped and stripped[-1] in '"”’)':
         closing = stripped[-1] + closing
         stripped = stripped[:-1]
     end = stripped[-1] if stripped and stripped[-1] in ".!?" else "."

@@ -18,12 +18,17 @@ _SWAP = re.compile(
 )
 # Words that start questions or sentences and are capitalised for that reason alone.
 _NOT_NAMES = frozenset(
-    "what when where why who whom whose which how is are was were did does do can could "
-    "would should will has have had and but or the a an in on at of for to tell give list "
-    "explain describe i please".split()
+    """
+    what when where why who whom whose which how is are was were did does do can could
+    would should will has have had and but or the a an in on at of for to tell give list
+    explain describe i please
+    """.split()
 )
+# A name runs over capitalised words ("North Atlantic Council") but stops after a
+# possessive ("Estonia's September 2025 request" names Estonia, then September 2025).
 _ENTITY = re.compile(
-    r"\b(?:Article\s+\d+|(?:1[89]|20)\d\d|(?:[A-Z][\w’'-]+)(?:\s+(?:of\s+)?[A-Z][\w’'-]+)*)"
+    r"\b(?:Article\s+\d+|(?:1[89]|20)\d\d"
+    r"|[A-Z][\w-]*(?:[’'][\w-]+)?(?:(?<![’']s)\s+(?:of\s+)?[A-Z][\w-]*(?:[’'][\w-]+)?)*)"
 )
 
 
@@ -62,7 +67,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     swap = _SWAP.match(question)
     if swap and _is_swap(swap.group("x") or swap.group("y") or ""):
         new = (swap.group("x") or swap.group("y") or "").strip()
-        old = [e for e in entities(previous) if not e.startswith("Article")]
+        old = [
+            e for e in entities(previous) if e.startswith("Article") == new.startswith("Article")
+        ]
         if old:
             return previous.replace(old[0], new, 1)
         return f"{previous.rstrip(' ?')} {new}?"

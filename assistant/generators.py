@@ -24,13 +24,15 @@ class Generator(Protocol):
 class StreamingGenerator(Generator, Protocol):
     """A generator that can also yield text as it is produced, then the checked draft."""
 
-    def stream(self, question: str, passages: Sequence[Passage],
-               history: Sequence[Turn]) -> Iterator[str | Draft]: ...
+    def stream(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+    ) -> Iterator[str | Draft]: ...
 
 
 def _extractive(assistant: Assistant) -> Generator:
     return ExtractiveGenerator(
         idf=lambda term: assistant.retriever.lexical.idf(term),
+        vectors=assistant.index.vectors,
         min_evidence=assistant.settings.min_evidence,
     )
 

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from assistant import chunking, documents, embeddings
 from assistant.documents import Skipped
+from assistant.embeddings import VectorCache
 from assistant.errors import IndexNotReady, IngestError, ModelMismatch, SettingsError
 from assistant.settings import Settings
 
@@ -57,6 +58,7 @@ class Index:
         self.settings = settings
         self.dir = settings.index_dir
         self._store: Chroma | None = None
+        self._vectors: VectorCache | None = None
         self._lock = threading.RLock()
 
     # ----- state -------------------------------------------------------------
@@ -98,6 +100,14 @@ class Index:
         return embeddings.load(self.settings.embedding_model)
 
     @property
+    def vectors(self) -> VectorCache:
+        """Cached query and sentence vectors of the index's model."""
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = VectorCache(self.embeddings)
+            return self._vectors
+
+    @property
     def store(self) -> Chroma:
         with self._lock:
             if self._store is None:
@@ -117,12 +127,16 @@ class Index:
                     f"ASSISTANT_CHROMA_URL={self.settings.chroma_url!r} is not an http(s) URL."
                 )
             client: Any = chromadb.HttpClient(
-                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https", settings=chroma_settings,
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
             )
         else:
             self.dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
+            client = chromadb.PersistentClient(
+                path=str(self.dir / "chroma"), settings=chroma_settings
+            )
         return Chroma(
             collection_name=COLLECTION,
             embedding_function=self.embeddings,
@@ -148,7 +162,9 @@ class Index:
         data = self.store.get(include=["documents", "metadatas"])
         return [
             Document(page_content=text, metadata=dict(meta or {}), id=cid)
-            for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"])
+            for cid, text, meta in zip(
+                data["ids"], data["documents"], data["metadatas"], strict=False
+            )
         ]
 
     def count(self) -> int:
@@ -182,8 +198,9 @@ class Index:
         meta = self.meta()
         self._check_model(meta)
         known: dict[str, str] = dict(meta.get("documents", {}))
-        loaded = documents.load(roots, self.settings.corpus_dir,
-                                int(self.settings.max_file_mb * 1_000_000))
+        loaded = documents.load(
+            roots, self.settings.corpus_dir, int(self.settings.max_file_mb * 1_000_000)
+        )
         if strict and loaded.skipped:
             reasons = "; ".join(f"{s.source}: {s.reason}" for s in loaded.skipped)
             raise IngestError(f"Not ingested (--strict): {reasons}")
@@ -191,8 +208,11 @@ class Index:
         seen = {d.source: d.fingerprint for d in loaded.documents}
         kept = {s.source for s in loaded.skipped if self._path(s.source).exists()}
         gone = [s for s in known if s not in seen and s not in kept and self._under(s, roots)]
-        chunks = [c for d in loaded.documents
-                  for c in chunking.split(d, self.settings.chunk_size, self.settings.chunk_overlap)]
+        chunks = [
+            c
+            for d in loaded.documents
+            for c in chunking.split(d, self.settings.chunk_size, self.settings.chunk_overlap)
+        ]
 
         records = self._records()
         result = index(

@@ -55,8 +55,14 @@ class Assistant:
         return generators.build("extractive", self)
 
     # ----- ingestion ---------------------------------------------------------
-    def ingest(self, paths: Iterable[Path] | None = None, *, strict: bool = False,
-               rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[Path] | None = None,
+        *,
+        strict: bool = False,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
         """Indexes the corpus (or the given paths) incrementally."""
         return self.index.ingest(paths, strict=strict, rebuild=rebuild, progress=progress)
 
@@ -83,8 +89,9 @@ class Assistant:
             return str(condense(question, history))
         return followup.rewrite(question, history)
 
-    def retrieve(self, query: str, filters: Filters | None = None,
-                 k: int | None = None) -> list[Passage]:
+    def retrieve(
+        self, query: str, filters: Filters | None = None, k: int | None = None
+    ) -> list[Passage]:
         """The passages for a standalone query, best first."""
         docs = self.retriever.invoke(query, filters=filters or Filters(), k=k)
         return [to_passage(d) for d in docs]
@@ -101,10 +108,9 @@ class Assistant:
             passages = self.retrieve(inp["standalone"], inp["filters"], inp.get("k"))
             return {"passages": passages, "ms": (time.perf_counter() - started) * 1000}
 
-        return (
-            RunnablePassthrough.assign(standalone=RunnableLambda(condense))
-            | RunnablePassthrough.assign(retrieval=RunnableLambda(retrieve))
-        )
+        return RunnablePassthrough.assign(
+            standalone=RunnableLambda(condense)
+        ) | RunnablePassthrough.assign(retrieval=RunnableLambda(retrieve))
 
     @cached_property
     def chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
@@ -117,8 +123,9 @@ class Assistant:
 
         return self.prepare | RunnablePassthrough.assign(generation=RunnableLambda(answer))
 
-    def _inputs(self, question: Any, history: Any, filters: Any,
-                top_k: int | None) -> dict[str, Any]:
+    def _inputs(
+        self, question: Any, history: Any, filters: Any, top_k: int | None
+    ) -> dict[str, Any]:
         if top_k is not None and not (isinstance(top_k, int) and 1 <= top_k <= 50):
             raise BadQuestion("top_k must be a whole number between 1 and 50.")
         self.index.check_ready()
@@ -129,8 +136,13 @@ class Assistant:
             "k": top_k,
         }
 
-    def ask(self, question: Any, history: Any = None, filters: Mapping[str, Any] | Filters | None = None,
-            top_k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: Any,
+        history: Any = None,
+        filters: Mapping[str, Any] | Filters | None = None,
+        top_k: int | None = None,
+    ) -> Answer:
         """Answers one question, given earlier turns and optional filters.
 
         Raises:
@@ -141,9 +153,13 @@ class Assistant:
         out = self.chain.invoke(self._inputs(question, history, filters, top_k))
         return _answer(out, out["generation"]["draft"], started, self.generator.name)
 
-    def stream(self, question: Any, history: Any = None,
-               filters: Mapping[str, Any] | Filters | None = None,
-               top_k: int | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: Any,
+        history: Any = None,
+        filters: Mapping[str, Any] | Filters | None = None,
+        top_k: int | None = None,
+    ) -> Iterator[str | Answer]:
         """Yields pieces of answer text as they come, then the final checked Answer."""
         started = time.perf_counter()
         inp = self.prepare.invoke(self._inputs(question, history, filters, top_k))

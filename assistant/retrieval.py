@@ -39,13 +39,15 @@ class Filters:
             raise BadQuestion("filters must be an object with sources, date_from and date_to.")
         unknown = set(data) - {"sources", "date_from", "date_to"}
         if unknown:
-            raise BadQuestion(f"Unknown filter {sorted(unknown)[0]!r}: use sources, date_from, date_to.")
+            raise BadQuestion(
+                f"Unknown filter {sorted(unknown)[0]!r}: use sources, date_from, date_to."
+            )
         sources = data.get("sources") or ()
         if isinstance(sources, str):
             sources = (sources,)
         if not all(isinstance(s, str) for s in sources):
             raise BadQuestion("filters.sources must be a list of source names.")
-        dates = {}
+        dates: dict[str, str | None] = {}
         for key in ("date_from", "date_to"):
             value = data.get(key)
             if value in (None, ""):
@@ -105,8 +107,11 @@ class Lexical:
             return []
         scores = self.bm25.get_scores(text.terms(query))
         ranked = sorted(range(self.n), key=lambda i: -scores[i])
-        hits = [(self.chunks[i], float(scores[i])) for i in ranked
-                if scores[i] > 0 and filters.matches(self.chunks[i].metadata)]
+        hits = [
+            (self.chunks[i], float(scores[i]))
+            for i in ranked
+            if scores[i] > 0 and filters.matches(self.chunks[i].metadata)
+        ]
         return hits[:k]
 
 
@@ -122,7 +127,7 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 60
     # At most this many chunks of one file before others get a turn, so a question sees
     # more than one source (and disagreements between sources come to light).
-    per_source: int = 2
+    per_source: int = 3
     _lexical: Lexical | None = PrivateAttr(default=None)
     _version: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -156,16 +161,20 @@ class HybridRetriever(BaseRetriever):
         dense: list[tuple[Document, float]] = []
         lexical: list[tuple[Document, float]] = []
         if self.mode in ("hybrid", "dense"):
-            vector = self.index.embeddings.embed_query(query)
-            dense = self.index.store.similarity_search_by_vector_with_relevance_scores(
+            vector = self.index.vectors.query(query)
+            # This call returns cosine distances (lower is closer), whatever its name says;
+            # the collection is created with cosine space, so similarity = 1 - distance.
+            hits = self.index.store.similarity_search_by_vector_with_relevance_scores(
                 vector, k=fetch, filter=filters.where()
             )
+            dense = [(doc, 1.0 - distance) for doc, distance in hits]
         if self.mode in ("hybrid", "lexical"):
             lexical = self.lexical.search(query, fetch, filters)
         return self._fuse(dense, lexical, k)
 
-    def _fuse(self, dense: list[tuple[Document, float]], lexical: list[tuple[Document, float]],
-              k: int) -> list[Document]:
+    def _fuse(
+        self, dense: list[tuple[Document, float]], lexical: list[tuple[Document, float]], k: int
+    ) -> list[Document]:
         fused: dict[str, float] = {}
         docs: dict[str, Document] = {}
         sims: dict[str, float] = {}
@@ -201,7 +210,11 @@ class HybridRetriever(BaseRetriever):
         for key in ordered:
             doc = docs[key]
             meta = dict(doc.metadata)
-            meta.update(chunk_id=doc.id or "", score=round(fused[key] / best, 4),
-                        dense=round(sims.get(key, 0.0), 4), lexical=round(lex.get(key, 0.0), 4))
+            meta.update(
+                chunk_id=doc.id or "",
+                score=round(fused[key] / best, 4),
+                dense=round(sims.get(key, 0.0), 4),
+                lexical=round(lex.get(key, 0.0), 4),
+            )
             out.append(Document(page_content=doc.page_content, metadata=meta, id=doc.id))
         return out

@@ -71,8 +71,16 @@ class Citation:
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
-        return {"n": self.n, "source": p.source, "title": p.title, "date": p.date,
-                "quote": self.quote, "chunk_id": p.chunk_id, "score": p.score, "url": p.url}
+        return {
+            "n": self.n,
+            "source": p.source,
+            "title": p.title,
+            "date": p.date,
+            "quote": self.quote,
+            "chunk_id": p.chunk_id,
+            "score": p.score,
+            "url": p.url,
+        }
 
 
 @dataclass(frozen=True)

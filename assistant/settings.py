@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,16 +31,23 @@ class Settings:
     chunk_overlap: int = 120
     top_k: int = 5
     # Calibrated on tests/data/nato_dev.jsonl: see docs/evaluation.md.
-    min_evidence: float = 0.42
+    min_evidence: float = 0.45
     max_question_chars: int = 1000
     max_file_mb: float = 20.0
+    # HTTP request bodies above this are refused (413); a long conversation fits easily.
+    max_request_kb: int = 256
     generator: str = "extractive"
     llm_base_url: str = "http://127.0.0.1:11434/v1"
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout: float = 60.0
     llm_max_retries: int = 2
+    # Characters, not tokens, because tokenizers differ between servers: 12,000 characters
+    # are about 3,000 tokens of English, which leaves room for the answer in a 4k context.
     llm_context_chars: int = 12000
+    llm_max_tokens: int = 512
+    # Calibrated on tests/data/support_pairs.jsonl: see docs/llm.md.
+    support_threshold: float = 0.55
     host: str = "127.0.0.1"
     port: int = 7860
     root_path: str = ""
@@ -50,9 +58,7 @@ class Settings:
     feedback_db: Path | None = None
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Reads ASSISTANT_<FIELD> variables, then applies non-None overrides."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -84,9 +90,31 @@ class Settings:
             raise SettingsError("ASSISTANT_TOP_K must be between 1 and 50.")
         if not 1 <= self.port <= 65535:
             raise SettingsError("ASSISTANT_PORT must be between 1 and 65535.")
+        if self.llm_context_chars < 2000:
+            raise SettingsError("ASSISTANT_LLM_CONTEXT_CHARS must be at least 2000 characters.")
+        if self.llm_timeout <= 0 or self.llm_max_retries < 0 or self.llm_max_tokens < 1:
+            raise SettingsError(
+                "ASSISTANT_LLM_TIMEOUT and ASSISTANT_LLM_MAX_TOKENS must be positive and "
+                "ASSISTANT_LLM_MAX_RETRIES at least 0."
+            )
+        if not 0 <= self.support_threshold <= 1:
+            raise SettingsError("ASSISTANT_SUPPORT_THRESHOLD must be between 0 and 1.")
         for user in self.users:
             if ":" not in user:
                 raise SettingsError("ASSISTANT_USERS takes user:password pairs, comma-separated.")
+        for origin in self.allowed_origins:
+            if not re.fullmatch(r"https?://[^/\s*]+", origin):
+                raise SettingsError(
+                    f"ASSISTANT_ALLOWED_ORIGINS takes origins such as https://intranet.example.org "
+                    f"(scheme, host and port, no path or wildcard), not {origin!r}."
+                )
+        if self.root_path and not re.fullmatch(r"(/[^/\s]+)+", self.root_path):
+            raise SettingsError(
+                f"ASSISTANT_ROOT_PATH={self.root_path!r} must start with / and not end with one, "
+                "for example /assistant."
+            )
+        if self.max_request_kb < 1:
+            raise SettingsError("ASSISTANT_MAX_REQUEST_KB must be at least 1.")
         return self
 
     @property

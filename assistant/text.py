@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 
 STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been
+    """
+    a an the and or but if of to in on at by for with from as is are was were be been
     being do does did done has have had having it its this that these those there here
     what which who whom whose when where why how than then so such not no nor can could
     would should will shall may might must i you he she we they me him her us them my
     your his our their about into over under again further once any all each few more
-    most other some own same too very just also only both up down out off s t don
-    please tell know say said says whether one ever many much often""".split()
+    most other some own same too very just also only both up down out off s t don please
+    tell know say said says whether one ever many much often country countries city type
+    kind date day number make made become became happen happened
+    """.split()
 )
 
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
@@ -21,8 +26,16 @@ _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UN
 def stem(word: str) -> str:
     """Reduces a lower-case word to a crude stem so 'invoked' meets 'invocation'."""
     for suffix, keep in (
-        ("ations", 3), ("ation", 3), ("ings", 3), ("ing", 3), ("ied", 3), ("ies", 3),
-        ("ed", 3), ("es", 4), ("ly", 4), ("s", 3),
+        ("ations", 3),
+        ("ation", 3),
+        ("ings", 3),
+        ("ing", 3),
+        ("ied", 3),
+        ("ies", 3),
+        ("ed", 3),
+        ("es", 4),
+        ("ly", 4),
+        ("s", 3),
     ):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             word = word[: -len(suffix)]
@@ -51,8 +64,10 @@ def terms(text: str) -> list[str]:
 
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen lt col sgt no nos vs etc e.g i.e u.s u.k d.c a.m p.m jan feb "
-    "mar apr jun jul aug sep sept oct nov dec fig approx".split()
+    """
+    mr mrs ms dr st gen lt col sgt no nos vs etc e.g i.e u.s u.k d.c a.m p.m jan feb mar
+    apr jun jul aug sep sept oct nov dec fig approx
+    """.split()
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|#+)\s+")
@@ -67,7 +82,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         start = marker.end() if marker else 0
         cursor = start
         for boundary in _BOUNDARY.finditer(body, start):
-            before = body[cursor : boundary.start()].rstrip(".!?\"”’)] ")
+            before = body[cursor : boundary.start()].rstrip('.!?"”’)] ')
             last = before.rsplit(None, 1)[-1].lower() if before.split() else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue  # "D.C. Washington", "A. B. Smith": not an end
@@ -82,15 +97,38 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "twenty": 20, "thirty": 30,
-    "once": 1, "twice": 2, "first": 1, "second": 2, "third": 3, "fourth": 4,
-    "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "twenty": 20,
+    "thirty": 30,
+    "once": 1,
+    "twice": 2,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
 }
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:[–-]\d{{1,2}})?\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*\d{{4}})?|(?:{_MONTHS})\s+\d{{4}}|(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
@@ -125,9 +163,15 @@ def counts(text: str) -> list[int]:
 def bigrams(text: str) -> set[tuple[str, str]]:
     """Adjacent word pairs (stemmed, stop words kept): phrase matches like 'been invoked'."""
     toks = [stem(w) for w in words(text) if w not in ("a", "an", "the")]
-    return set(zip(toks, toks[1:], strict=False))
+    return set(itertools.pairwise(toks))
 
 
 def has_number(text: str) -> bool:
     """True when the sentence states a count (digits or number words), dates aside."""
     return bool(counts(text))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching names: 'Akçakale' meets 'Akcakale'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
