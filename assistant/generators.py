@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from assistant.errors import unknown_name
 from assistant.extractive import Draft, ExtractiveGenerator
@@ -29,6 +29,25 @@ class StreamingGenerator(Generator, Protocol):
     ) -> Iterator[str | Draft]: ...
 
 
+class ConversationalGenerator(Generator, Protocol):
+    """A generator whose prompt also carries the earlier turns (uses_history = True)."""
+
+    uses_history: bool
+
+    def generate(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> Draft: ...
+
+
+def draft(
+    generator: Generator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+) -> Draft:
+    """The generator's draft; generators that use the conversation also get the history."""
+    if getattr(generator, "uses_history", False):
+        return cast("ConversationalGenerator", generator).generate(question, passages, history)
+    return generator.generate(question, passages)
+
+
 def _extractive(assistant: Assistant) -> Generator:
     return ExtractiveGenerator(
         idf=lambda term: assistant.retriever.lexical.idf(term),
@@ -37,7 +56,21 @@ def _extractive(assistant: Assistant) -> Generator:
     )
 
 
-GENERATORS: dict[str, Callable[[Assistant], Generator]] = {"extractive": _extractive}
+def _llm(kind: str) -> Callable[[Assistant], Generator]:
+    def factory(assistant: Assistant) -> Generator:
+        # Imported here: LangChain's model clients and transformers are slow to import.
+        from assistant import llm
+
+        return llm.build(kind, assistant)
+
+    return factory
+
+
+GENERATORS: dict[str, Callable[[Assistant], Generator]] = {
+    "extractive": _extractive,
+    "openai": _llm("openai"),
+    "huggingface": _llm("huggingface"),
+}
 
 
 def build(name: str, assistant: Assistant) -> Generator:

@@ -118,7 +118,9 @@ class Assistant:
 
         def answer(inp: dict[str, Any]) -> dict[str, Any]:
             started = time.perf_counter()
-            draft = self.generator.generate(inp["standalone"], inp["retrieval"]["passages"])
+            draft = generators.draft(
+                self.generator, inp["standalone"], inp["retrieval"]["passages"], inp["history"]
+            )
             return {"draft": draft, "ms": (time.perf_counter() - started) * 1000}
 
         return self.prepare | RunnablePassthrough.assign(generation=RunnableLambda(answer))

@@ -47,7 +47,7 @@ class Settings:
     llm_context_chars: int = 12000
     llm_max_tokens: int = 512
     # Calibrated on tests/data/support_pairs.jsonl: see docs/llm.md.
-    support_threshold: float = 0.55
+    support_threshold: float = 0.6
     host: str = "127.0.0.1"
     port: int = 7860
     root_path: str = ""
