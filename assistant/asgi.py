@@ -1,0 +1,88 @@
+"""Small ASGI pieces the API and the web server share: JSON errors, a body limit, paths."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Where the JSON API lives; the chat and Gradio's own routes are everything else.
+API_PREFIXES = ("/api/", "/v1/")
+
+
+def json_error(
+    status: int, message: str, kind: str = "Error", headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """An error as the API reports it: {"error": {"message", "type", "code"}}."""
+    body = {"error": {"message": message, "type": kind, "code": status}}
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def route_path(scope: Scope) -> str:
+    """The request path below the root path (a proxy's sub-path), for matching routes."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and (path == root or path.startswith(root + "/")):
+        path = path[len(root) :]
+    return path or "/"
+
+
+def is_api(scope: Scope) -> bool:
+    """Whether the request goes to the JSON API (not the chat page or Gradio's routes)."""
+    return route_path(scope).startswith(API_PREFIXES)
+
+
+class BodyLimit:
+    """Refuses API request bodies above a size with 413, before anything parses them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_api(scope):
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        # Read the whole (small) body here, counting, so a body sent without a length or
+        # with a false one is held to the same limit.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kb = self.limit // 1024
+        response = json_error(
+            413,
+            f"The request body is larger than {kb:,} KB: send a shorter question "
+            "or fewer earlier turns (the limit is ASSISTANT_MAX_REQUEST_KB).",
+            "TooLarge",
+        )
+        await response(scope, receive, send)

@@ -1,0 +1,91 @@
+"""Whether the assistant can answer yet: a server builds a missing index in the background."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import AssistantError, IndexNotReady
+
+if TYPE_CHECKING:
+    from assistant.index import Progress
+    from assistant.pipeline import Assistant
+
+
+class Readiness:
+    """Tracks a first index build so the web app and API can say how far along it is."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.building = False
+        self.done = 0
+        self.total = 0
+        self.error = ""
+        self._lock = threading.Lock()
+
+    def start(
+        self, progress: Progress | None = None, on_ready: Callable[[], None] | None = None
+    ) -> threading.Thread | None:
+        """Builds the index in a background thread if there is none; returns the thread.
+
+        on_ready runs once the index can answer (at once when it already exists).
+        """
+        if self.assistant.index.exists():
+            if on_ready:
+                threading.Thread(target=on_ready, name="warm-up", daemon=True).start()
+            return None
+        with self._lock:
+            self.building, self.done, self.total, self.error = True, 0, 0, ""
+        thread = threading.Thread(
+            target=self._build, args=(progress, on_ready), name="index-build", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def _build(self, progress: Progress | None, on_ready: Callable[[], None] | None) -> None:
+        def update(done: int, total: int) -> None:
+            self.done, self.total = done, total
+            if progress:
+                progress(done, total)
+
+        try:
+            self.assistant.ingest(progress=update)
+        except Exception as exc:
+            message = (
+                str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+            )
+            with self._lock:
+                self.error = message
+        finally:
+            with self._lock:
+                self.building = False
+        if not self.error and on_ready:
+            on_ready()
+
+    def check(self) -> None:
+        """Raises IndexNotReady (or the index's own error) unless questions can be answered."""
+        with self._lock:
+            building, done, total, error = self.building, self.done, self.total, self.error
+        if building:
+            progress = f" ({done:,} of {total:,} passages embedded)" if total else ""
+            raise IndexNotReady(f"The index is being built{progress}: try again in a minute.")
+        if error:
+            raise IndexNotReady(
+                f"Building the index failed ({error}): fix the cause and restart the server, "
+                "or run `nato-assistant ingest`."
+            )
+        self.assistant.index.check_ready()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state for the health endpoint: status, message and build progress."""
+        try:
+            self.check()
+        except AssistantError as exc:
+            status = "building" if self.building else "unavailable"
+            return {
+                "status": status,
+                "message": str(exc),
+                "progress": {"done": self.done, "total": self.total},
+            }
+        return {"status": "ok", "message": "Ready to answer questions."}
