@@ -95,7 +95,7 @@ def _assistant(settings: Settings) -> Assistant:
     return build_assistant(settings)
 
 
-def progress_bar(desc: str = "Embedding") -> Callable[[int, int], None]:
+def progress_bar(desc: str = "Embedding", unit: str = "chunk") -> Callable[[int, int], None]:
     """A tqdm bar on stderr, shown on terminals only."""
     from tqdm import tqdm
 
@@ -103,7 +103,7 @@ def progress_bar(desc: str = "Embedding") -> Callable[[int, int], None]:
 
     def update(done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, desc=desc, unit="chunk", disable=None, leave=False))
+            bar.append(tqdm(total=total, desc=desc, unit=unit, disable=None, leave=False))
         bar[0].update(done - bar[0].n)
         if done >= total:
             bar[0].close()
