@@ -8,6 +8,7 @@ from typing import Any
 from assistant.errors import (
     AssistantError,
     BadQuestion,
+    EvalError,
     GeneratorUnavailable,
     IndexNotReady,
     IngestError,
@@ -22,6 +23,7 @@ __all__ = [
     "AssistantError",
     "BadQuestion",
     "Citation",
+    "EvalError",
     "Filters",
     "GeneratorUnavailable",
     "IndexNotReady",
