@@ -111,6 +111,9 @@ def refusal() -> Draft:
     return Draft(answer=REFUSAL, refused=True)
 
 
+Search = Callable[[str], Sequence[Passage]]
+
+
 def missing_specifics(question: str, passages: Sequence[Passage]) -> list[str]:
     """Names and years the question asks about that no passage mentions.
 
@@ -160,8 +163,13 @@ class ExtractiveGenerator:
         best_dense = max((p.dense for p in passages), default=0.0)
         return 0.5 * best_overlap + 0.25 * best_semantic + 0.25 * best_dense
 
-    def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        """Every sentence of the passages, scored against the question, best first."""
+    def candidates(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        keep: Callable[[str], bool] | None = None,
+    ) -> list[Candidate]:
+        """Every sentence of the passages (that `keep` accepts), scored, best first."""
         kind = question_type(question)
         q_terms = set(text.terms(question))
         q_pairs = text.bigrams(question)
@@ -174,11 +182,12 @@ class ExtractiveGenerator:
             start = body_offset(passage.text)
             for i, (s, e) in enumerate(text.sentences(passage.text[start:])):
                 quote = passage.text[start + s : start + e]
-                if quote not in seen and len(quote.split()) >= 4:
+                if quote not in seen and len(quote.split()) >= 4 and (keep is None or keep(quote)):
                     seen.add(quote)
                     spans.append((rank, i, passage, quote))
         if not spans:
             return []
+        focus = text.focus_noun(question) if kind == "count" else None
         q_vec = np.asarray(self.vectors.query(question))
         sims = np.asarray(self.vectors.documents([quote for *_, quote in spans])) @ q_vec
         found: list[Candidate] = []
@@ -198,13 +207,40 @@ class ExtractiveGenerator:
                 - (0.05 if len(quote.split()) > 45 else 0.0)
                 - 0.01 * rank
             )
-            found.append(
-                Candidate(passage, rank, quote, overlap, semantic, score, tuple(text.counts(quote)))
-            )
+            counts = text.counts_of(focus, quote) if focus else text.counts(quote)
+            found.append(Candidate(passage, rank, quote, overlap, semantic, score, tuple(counts)))
         return sorted(found, key=lambda c: -c.score)
 
-    def generate(self, question: str, passages: Sequence[Passage]) -> Draft:
-        """Answers from the passages, or refuses when they do not bear on the question."""
+    # The pipeline passes `search` (bound to the request's filters) to generators that say so.
+    corroborates = True
+
+    def _corroborating(
+        self, question: str, focus: str, passages: Sequence[Passage], search: Search
+    ) -> list[Candidate]:
+        """Sentences elsewhere in the corpus that state a figure for the same thing.
+
+        Sources often disagree on counts, and the one that disagrees may rank low for the
+        question itself; a keyword search finds it, and only sentences that give a number
+        for the question's focus and share its key terms are kept (and embedded).
+        """
+        seen = {p.chunk_id for p in passages}
+        extra = [p for p in search(question) if p.chunk_id not in seen]
+        key = set(text.terms(question))
+
+        def states_figure(sentence: str) -> bool:
+            shared = key & _sentence_terms(sentence)
+            return bool(text.counts_of(focus, sentence)) and len(shared) * 2 >= len(key)
+
+        return [c for c in self.candidates(question, extra, keep=states_figure) if c.overlap]
+
+    def generate(
+        self, question: str, passages: Sequence[Passage], search: Search | None = None
+    ) -> Draft:
+        """Answers from the passages, or refuses when they do not bear on the question.
+
+        For counts, `search` looks for other sources stating the same figure, so that a
+        disagreement between sources is found even when only one of them was retrieved.
+        """
         if missing_specifics(question, passages):
             return refusal()
         ranked = [c for c in self.candidates(question, passages) if c.overlap > 0]
@@ -214,7 +250,11 @@ class ExtractiveGenerator:
         lead = ranked[0]
         disagreement = None
         if kind == "count":
-            lead, disagreement = _latest_of_disagreeing(ranked)
+            pool = ranked
+            focus = text.focus_noun(question)
+            if search is not None and focus and ranked[0].counts:
+                pool = ranked + self._corroborating(question, focus, passages, search)
+            lead, disagreement = _latest_of_disagreeing(pool)
         chosen = [lead]
         limit = 2 if kind in ("count", "when", "who", "where") else self.max_sentences
         for cand in ranked[1:]:
@@ -228,23 +268,31 @@ class ExtractiveGenerator:
         return _compose(chosen, disagreement)
 
 
+def _sentence_terms(sentence: str) -> set[str]:
+    return set(text.terms(sentence))
+
+
 def _latest_of_disagreeing(ranked: list[Candidate]) -> tuple[Candidate, Candidate | None]:
-    """For counts: when strong sentences from sources of different dates state different
-    numbers, lead with the latest source and keep the older one to mention."""
+    """For counts: when sources of different dates give different figures for the question's
+    focus ('nine times' against 'for the eighth time'), lead with the latest source and keep
+    the best older one to mention. Sentences that report or correct a claim do not count."""
     best = ranked[0]
-    strong = [c for c in ranked[:8] if c.counts and c.score >= 0.6 * best.score]
-    if len(strong) < 2:
+    strong = [
+        c for c in ranked if c.counts and c.score >= 0.6 * best.score and not _hedged(c.quote)
+    ]
+    if not strong:
         return best, None
     newest = max(c.passage.date or "" for c in strong)
     latest = next(c for c in strong if (c.passage.date or "") == newest)
+    lead = latest if latest.score >= 0.9 * best.score else best
     for other in strong:
         if (
-            other.passage.source != latest.passage.source
-            and (other.passage.date or "") < (latest.passage.date or "")
-            and other.counts[0] != latest.counts[0]
+            other.passage.source != lead.passage.source
+            and (other.passage.date or "") < (lead.passage.date or "")
+            and other.counts[0] not in lead.counts
         ):
-            return latest, other
-    return best, None
+            return lead, other
+    return lead, None
 
 
 def _similar(a: str, b: str) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
 from assistant.errors import unknown_name
-from assistant.extractive import Draft, ExtractiveGenerator
+from assistant.extractive import Draft, ExtractiveGenerator, Search
 from assistant.schema import Passage, Turn
 
 if TYPE_CHECKING:
@@ -40,11 +40,18 @@ class ConversationalGenerator(Generator, Protocol):
 
 
 def draft(
-    generator: Generator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+    generator: Generator,
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    search: Search | None = None,
 ) -> Draft:
-    """The generator's draft; generators that use the conversation also get the history."""
+    """The generator's draft; generators that use the conversation also get the history,
+    and those that corroborate figures get a search within the question's filters."""
     if getattr(generator, "uses_history", False):
         return cast("ConversationalGenerator", generator).generate(question, passages, history)
+    if search is not None and getattr(generator, "corroborates", False):
+        return cast("ExtractiveGenerator", generator).generate(question, passages, search)
     return generator.generate(question, passages)
 
 

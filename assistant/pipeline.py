@@ -96,6 +96,33 @@ class Assistant:
         docs = self.retriever.invoke(query, filters=filters or Filters(), k=k)
         return [to_passage(d) for d in docs]
 
+    def _draft(self, inp: dict[str, Any]) -> Draft:
+        filters = inp["filters"]
+        return generators.draft(
+            self.generator,
+            inp["standalone"],
+            inp["retrieval"]["passages"],
+            inp["history"],
+            # Generators that check figures against other sources search within the same
+            # filters as the question.
+            search=lambda query: self.keyword_search(query, filters),
+        )
+
+    def keyword_search(self, query: str, filters: Filters, k: int = 30) -> list[Passage]:
+        """BM25 alone, deeper than the answer's passages: for corroborating figures."""
+        hits = self.retriever.lexical.search(query, k, filters)
+        top = hits[0][1] if hits else 1.0
+        return [
+            to_passage(
+                Document(
+                    doc.page_content,
+                    metadata={**doc.metadata, "chunk_id": doc.id, "score": score / top},
+                    id=doc.id,
+                )
+            )
+            for doc, score in hits
+        ]
+
     @cached_property
     def prepare(self) -> Runnable[dict[str, Any], dict[str, Any]]:
         """question + history + filters -> standalone question -> passages (timed)."""
@@ -118,9 +145,7 @@ class Assistant:
 
         def answer(inp: dict[str, Any]) -> dict[str, Any]:
             started = time.perf_counter()
-            draft = generators.draft(
-                self.generator, inp["standalone"], inp["retrieval"]["passages"], inp["history"]
-            )
+            draft = self._draft(inp)
             return {"draft": draft, "ms": (time.perf_counter() - started) * 1000}
 
         return self.prepare | RunnablePassthrough.assign(generation=RunnableLambda(answer))
@@ -170,7 +195,7 @@ class Assistant:
         stream = getattr(self.generator, "stream", None)
         draft: Draft | None = None
         if stream is None:
-            draft = self.generator.generate(inp["standalone"], passages)
+            draft = self._draft(inp)
             yield from _pieces(draft.answer)
         else:
             for item in stream(inp["standalone"], passages, inp["history"]):

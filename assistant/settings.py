@@ -29,7 +29,7 @@ class Settings:
     # so 800 keeps a whole chunk inside what the model reads.
     chunk_size: int = 800
     chunk_overlap: int = 120
-    top_k: int = 5
+    top_k: int = 6
     # Calibrated on tests/data/nato_dev.jsonl: see docs/evaluation.md.
     min_evidence: float = 0.45
     max_question_chars: int = 1000

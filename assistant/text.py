@@ -175,3 +175,30 @@ def fold(text: str) -> str:
     """Lower case without accents, for matching names: 'Akçakale' meets 'Akcakale'."""
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def focus_noun(question: str) -> str | None:
+    """What a count question counts: 'how many allies' -> 'allies'; 'how often' -> 'times'."""
+    lowered = question.lower()
+    if re.search(r"\bhow (often|frequently)\b|\bnumber of times\b", lowered):
+        return "times"
+    match = re.search(r"\bhow many ([a-z-]+)", lowered)
+    return match.group(1) if match else None
+
+
+def counts_of(noun: str, sentence: str) -> list[int]:
+    """Numbers attached to the noun: 'nine times' -> 9, 'for the eighth time' -> 8."""
+    target = stem(noun)
+    tokens = words(_NOT_COUNTS.sub(" ", _DATE.sub(" ", sentence)))
+    found: list[int] = []
+    for i, token in enumerate(tokens):
+        if stem(token) != target:
+            continue
+        for before in reversed(tokens[max(0, i - 3) : i]):
+            if before.replace(",", "").isdigit():
+                found.append(int(before.replace(",", "")))
+                break
+            if before in _NUMBER_WORDS:
+                found.append(_NUMBER_WORDS[before])
+                break
+    return found
