@@ -13,7 +13,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from assistant import followup, generators
 from assistant.errors import BadQuestion
-from assistant.extractive import Draft
+from assistant.extractive import Draft, Search
 from assistant.index import Index, IngestReport, Progress
 from assistant.retrieval import Filters, HybridRetriever
 from assistant.schema import Answer, Passage, Turn, parse_history
@@ -97,16 +97,18 @@ class Assistant:
         return [to_passage(d) for d in docs]
 
     def _draft(self, inp: dict[str, Any]) -> Draft:
-        filters = inp["filters"]
         return generators.draft(
             self.generator,
             inp["standalone"],
             inp["retrieval"]["passages"],
             inp["history"],
-            # Generators that check figures against other sources search within the same
-            # filters as the question.
-            search=lambda query: self.keyword_search(query, filters),
+            search=self._search(inp["filters"]),
         )
+
+    def _search(self, filters: Filters) -> Search:
+        # Generators that check figures against other sources search within the same
+        # filters as the question.
+        return lambda query: self.keyword_search(query, filters)
 
     def keyword_search(self, query: str, filters: Filters, k: int = 30) -> list[Passage]:
         """BM25 alone, deeper than the answer's passages: for corroborating figures."""
@@ -198,7 +200,8 @@ class Assistant:
             draft = self._draft(inp)
             yield from _pieces(draft.answer)
         else:
-            for item in stream(inp["standalone"], passages, inp["history"]):
+            search = self._search(inp["filters"])
+            for item in stream(inp["standalone"], passages, inp["history"], search=search):
                 if isinstance(item, Draft):
                     draft = item
                 else:
@@ -222,7 +225,7 @@ def _answer(out: dict[str, Any], draft: Draft, started: float, generator: str) -
         answer=draft.answer,
         refused=draft.refused,
         citations=draft.citations,
-        retrieved=tuple(out["retrieval"]["passages"]),
+        retrieved=_with_cited(out["retrieval"]["passages"], draft),
         timings_ms={
             "retrieve": round(out["retrieval"]["ms"], 2),
             "answer": round(out["generation"]["ms"], 2),
@@ -232,6 +235,15 @@ def _answer(out: dict[str, Any], draft: Draft, started: float, generator: str) -
         generator=generator if not draft.fallback else "extractive",
         fallback=draft.fallback,
     )
+
+
+def _with_cited(passages: list[Passage], draft: Draft) -> tuple[Passage, ...]:
+    """The retrieved passages, plus any a generator found by its own search and cited."""
+    seen = {p.chunk_id for p in passages}
+    extra = {
+        c.passage.chunk_id: c.passage for c in draft.citations if c.passage.chunk_id not in seen
+    }
+    return (*passages, *extra.values())
 
 
 def build_assistant(settings: Settings | None = None) -> Assistant:

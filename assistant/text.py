@@ -79,21 +79,23 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         offset = line.start()
         body = line.group()
         marker = _LIST_MARK.match(body)
-        start = marker.end() if marker else 0
-        cursor = start
-        for boundary in _BOUNDARY.finditer(body, start):
+        cursor = marker.end() if marker else 0
+        for boundary in _BOUNDARY.finditer(body, cursor):
             before = body[cursor : boundary.start()].rstrip('.!?"”’)] ')
             last = before.rsplit(None, 1)[-1].lower() if before.split() else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue  # "D.C. Washington", "A. B. Smith": not an end
-            span = body[cursor : boundary.start()].strip()
-            if span:
-                yield offset + cursor, offset + cursor + len(span)
+            yield from _span(body, cursor, boundary.start(), offset)
             cursor = boundary.end()
-        span = body[cursor:].strip()
-        if span:
-            lead = len(body[cursor:]) - len(body[cursor:].lstrip())
-            yield offset + cursor + lead, offset + cursor + lead + len(span)
+        yield from _span(body, cursor, len(body), offset)
+
+
+def _span(body: str, start: int, end: int, offset: int) -> Iterator[tuple[int, int]]:
+    """The stripped span body[start:end], as offsets into the whole text."""
+    piece = body[start:end]
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        yield offset + start + lead, offset + start + lead + len(piece.strip())
 
 
 _NUMBER_WORDS = {

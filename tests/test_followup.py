@@ -1,0 +1,56 @@
+"""Follow-up questions become standalone before retrieval (no language model involved)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.followup import entities, needs_context, rewrite
+from assistant.schema import Turn
+
+POLAND_2014 = [
+    Turn("user", "Why did Poland request Article 4 consultations in March 2014?"),
+    Turn("assistant", "Poland asked because of Russia's moves into Crimea [1]."),
+]
+
+
+def test_a_question_without_history_is_left_alone() -> None:
+    assert rewrite("What was the reason?", []) == "What was the reason?"
+
+
+def test_a_standalone_question_is_left_alone_even_with_history() -> None:
+    question = "When did Turkey first invoke Article 4?"
+    assert not needs_context(question)
+    assert rewrite(question, POLAND_2014) == question
+
+
+def test_a_vague_follow_up_borrows_the_subject_of_the_last_question() -> None:
+    standalone = rewrite(
+        "What was the reason?", [Turn("user", "When did Poland invoke Article 4 in 2014?")]
+    )
+    assert "Poland" in standalone and "2014" in standalone and "reason" in standalone
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("What about Estonia?", "Why did Estonia request Article 4 consultations in March 2014?"),
+        ("And Turkey?", "Why did Turkey request Article 4 consultations in March 2014?"),
+    ],
+)
+def test_what_about_swaps_the_subject(follow_up: str, expected: str) -> None:
+    assert rewrite(follow_up, POLAND_2014) == expected
+
+
+def test_and_article_5_swaps_the_article() -> None:
+    history = [Turn("user", "How many times has Article 4 been invoked?")]
+    assert rewrite("And Article 5?", history) == "How many times has Article 5 been invoked?"
+
+
+def test_a_follow_up_of_a_follow_up_reaches_back_to_the_named_subject() -> None:
+    history = [*POLAND_2014, Turn("user", "What was the reason?"), Turn("assistant", "Crimea [1].")]
+    assert "Poland" in rewrite("Who was Secretary General then?", history)
+
+
+def test_entities_stop_at_possessives() -> None:
+    found = entities("Which invocation was Estonia's September 2025 request on NATO's count?")
+    assert "Estonia's" in found and "September" in found and "2025" in found

@@ -1,0 +1,75 @@
+"""Sentence splitting, stemming and number reading: the ground the answerer stands on."""
+
+from __future__ import annotations
+
+from assistant import text
+
+
+def spans(value: str) -> list[str]:
+    return [value[s:e] for s, e in text.sentences(value)]
+
+
+def test_sentences_keep_abbreviations_and_initials_inside() -> None:
+    value = (
+        "Signed in Washington, D.C. on 4 April 1949. The U.S. is the depositary. Mr. Rutte spoke."
+    )
+    assert spans(value) == [
+        "Signed in Washington, D.C. on 4 April 1949.",
+        "The U.S. is the depositary.",
+        "Mr. Rutte spoke.",
+    ]
+
+
+def test_list_items_and_lines_end_sentences_and_lose_their_markers() -> None:
+    value = "Contributions:\n- Denmark sent two F-16s\n- France sent three Rafales."
+    assert spans(value) == [
+        "Contributions:",
+        "Denmark sent two F-16s",
+        "France sent three Rafales.",
+    ]
+
+
+def test_spans_are_verbatim_slices() -> None:
+    value = "  First one here.  Second “quoted” one!\n\n3 March 2014 was a Monday."
+    for s, e in text.sentences(value):
+        assert value[s:e].strip() == value[s:e]
+        assert value[s:e] in value
+
+
+def test_stems_meet_across_word_forms() -> None:
+    forms = {"invoke", "invoked", "invoking", "invocation", "invocations"}
+    assert len({text.stem(w) for w in forms}) == 1
+    assert text.stem("times") == text.stem("time")
+
+
+def test_terms_drop_stop_words_and_possessives() -> None:
+    assert text.terms("How many times has NATO's Article 4 been invoked?") == [
+        "time",
+        "nato",
+        "articl",
+        "4",
+        text.stem("invoked"),
+    ]
+
+
+def test_counts_ignore_dates_article_numbers_and_model_names() -> None:
+    sentence = "On 19 September 2025 three MiG-31s entered under Article 4, the ninth time."
+    assert text.counts(sentence) == [3, 9]
+
+
+def test_counts_of_the_focus_noun() -> None:
+    assert text.focus_noun("How many times has Article 4 been invoked?") == "times"
+    assert text.focus_noun("How often did Turkey ask?") == "times"
+    assert text.counts_of("times", "invoking Article 4 for the eighth time in 75 years") == [8]
+    assert text.counts_of("times", "It has been invoked nine times (9), five times by Turkey") == [
+        9,
+        5,
+    ]
+    assert text.counts_of("times", "the 1st (first) of nine Article 4 invocations") == []
+
+
+def test_dates() -> None:
+    assert text.has_full_date("The Council met on 4 March 2014.")
+    assert not text.has_full_date("It happened in 2014.")
+    assert text.has_date("It happened in 2014.")
+    assert text.fold("Akçakale’s") == "akcakale's"
