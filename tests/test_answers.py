@@ -6,12 +6,11 @@ import json
 import re
 
 import pytest
+from conftest import DEV_SET
 
 from assistant import Assistant, BadQuestion
 from assistant.retrieval import Filters
 from assistant.schema import REFUSAL
-
-from conftest import DEV_SET
 
 ITEMS = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
 STANDALONE = [i for i in ITEMS if i.get("answerable", True) and not i.get("history")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from assistant.chunking import body, split
@@ -40,4 +41,4 @@ def test_long_sections_break_between_sentences_within_the_size() -> None:
 def test_overlap_repeats_the_end_of_one_chunk_at_the_start_of_the_next() -> None:
     text = " ".join(f"Sentence number {i} is here." for i in range(60))
     chunks = [body(c.page_content) for c in split(document(text), 200, 80)]
-    assert any(a.split(". ")[-1] in b for a, b in zip(chunks, chunks[1:], strict=False))
+    assert any(a.split(". ")[-1] in b for a, b in itertools.pairwise(chunks))

@@ -87,7 +87,7 @@ def test_a_file_that_turns_bad_keeps_its_old_chunks(settings: Settings) -> None:
 
 def test_strict_refuses_before_writing_anything(settings: Settings) -> None:
     (settings.corpus_dir / "bad.txt").write_bytes(b"\x00binary")
-    with pytest.raises(IngestError, match="bad.txt: binary"):
+    with pytest.raises(IngestError, match=r"bad\.txt: binary"):
         Index(settings).ingest(strict=True)
     assert not (settings.index_dir / "index.json").exists()
 
