@@ -25,7 +25,11 @@ class StreamingGenerator(Generator, Protocol):
     """A generator that can also yield text as it is produced, then the checked draft."""
 
     def stream(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn],
+        search: Search | None = None,
     ) -> Iterator[str | Draft]: ...
 
 
@@ -35,7 +39,11 @@ class ConversationalGenerator(Generator, Protocol):
     uses_history: bool
 
     def generate(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        search: Search | None = None,
     ) -> Draft: ...
 
 
@@ -49,7 +57,9 @@ def draft(
     """The generator's draft; generators that use the conversation also get the history,
     and those that corroborate figures get a search within the question's filters."""
     if getattr(generator, "uses_history", False):
-        return cast("ConversationalGenerator", generator).generate(question, passages, history)
+        return cast("ConversationalGenerator", generator).generate(
+            question, passages, history, search
+        )
     if search is not None and getattr(generator, "corroborates", False):
         return cast("ExtractiveGenerator", generator).generate(question, passages, search)
     return generator.generate(question, passages)

@@ -31,7 +31,15 @@ Embed = Callable[[list[str]], list[list[float]]]
 _MARKERS = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # "It was signed.[1] Then" -> "It was signed [1]. Then", so the marker stays with its sentence.
 _AFTER_STOP = re.compile(r"\s*([.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
-_NAME = re.compile(r"(?<=\s)[A-Z][a-zà-ÿ]+")
+_NAME = re.compile(r"(?:^|(?<=\s))[A-Z][a-zà-ÿ]+")
+# Words that are capitalised only because they open a sentence (stop words aside).
+_OPENERS = frozenset(
+    "after before during since following according although while however unlike despite "
+    "because under between among until within without through across against later "
+    "finally first second third today instead eventually meanwhile overall together "
+    "neither either several thus therefore hence moreover furthermore additionally yes "
+    "in on at as".split()
+)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]+")
 # Sentences that say the sources lack something make no claim of their own.
 _NO_ANSWER = re.compile(
@@ -105,8 +113,15 @@ def numbers(sentence: str) -> set[str]:
 
 
 def names(sentence: str) -> set[str]:
-    """Capitalised words past the first one: the names of people, places and bodies."""
-    return {w.lower() for w in _NAME.findall(sentence) if w.lower() not in text.STOPWORDS}
+    """Capitalised words: the names of people, places and bodies the sentence mentions."""
+    found = set()
+    for match in _NAME.finditer(sentence):
+        word = match.group().lower()
+        opens = match.start() == 0 and (word in _OPENERS or word.endswith("ly"))
+        # Number words are left to the check on numbers.
+        if word not in text.STOPWORDS and not opens and not text.counts(word):
+            found.add(word)
+    return found
 
 
 def _mentions(passage_words: set[str], name: str) -> bool:

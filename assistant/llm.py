@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from assistant import followup, prompting
+from assistant import followup, generators, prompting
 from assistant.errors import GeneratorUnavailable, SettingsError, unknown_name
-from assistant.extractive import Draft, refusal
+from assistant.extractive import Draft, Search, refusal
 from assistant.grounding import Grounding
 from assistant.schema import Passage, Turn
 from assistant.settings import Settings
@@ -154,10 +154,14 @@ class LLMGenerator:
         self._down_reason = ""
 
     def generate(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        search: Search | None = None,
     ) -> Draft:
         """A checked answer from the model, or the extractive one when it cannot give one."""
-        offline = self.offline.generate(question, passages)
+        offline = generators.draft(self.offline, question, passages, (), search)
         if offline.refused:
             return offline
         messages, sources = prompting.answer_messages(
@@ -170,10 +174,14 @@ class LLMGenerator:
         return self.checked(reply, sources, offline)
 
     def stream(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn],
+        search: Search | None = None,
     ) -> Iterator[str | Draft]:
         """Yields the model's text as it comes, then the checked draft."""
-        offline = self.offline.generate(question, passages)
+        offline = generators.draft(self.offline, question, passages, (), search)
         if offline.refused:
             yield offline.answer
             yield offline
