@@ -33,7 +33,9 @@ DESCRIPTION = """Answers questions about NATO consultations (Article 4) from a c
 
 `POST /api/ask` returns the same object as `nato-assistant ask --json`.
 `POST /v1/chat/completions` speaks the OpenAI chat API (plain or `"stream": true`), with the
-citations in an extra `citations` field. Errors are `{"error": {"message", "type", "code"}}`.
+citations in an extra `citations` field. A stream's last chunk also carries `answer`: the
+answer after the citation check, to show in place of the streamed text.
+Errors are `{"error": {"message", "type", "code"}}`.
 With access control on, send `Authorization: Bearer <key>`."""
 
 
@@ -225,7 +227,9 @@ class Completion:
         try:
             for item in _chain(first, rest):
                 if isinstance(item, Answer):
-                    yield self._chunk({}, "stop", **self._extras(item))
+                    # The pieces were the model's raw text; the final chunk carries the
+                    # answer after the citation check, which clients show instead.
+                    yield self._chunk({}, "stop", answer=item.answer, **self._extras(item))
                 elif item:
                     yield self._chunk({"content": item})
         except AssistantError as exc:
