@@ -195,6 +195,8 @@ class LLMGenerator:
                 pieces.append(piece)
                 yield piece
         except GeneratorUnavailable as exc:
+            if not pieces:  # clients that only read the streamed text still get the answer
+                yield offline.answer
             yield dataclasses.replace(offline, fallback=str(exc) + _WITHOUT)
             return
         yield self.checked("".join(pieces), sources, offline)

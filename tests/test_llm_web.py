@@ -92,9 +92,12 @@ def test_completions_stream_says_when_the_model_is_unreachable(
     api: httpx.Client, server: FakeOpenAI, nato: Assistant
 ) -> None:
     server.script.append(Reply("too late", delay=3.0))
-    final = events(api, QUESTION)[-1]
+    chunks = events(api, QUESTION)
+    final = chunks[-1]
     assert "unreachable" in final["fallback"]
     assert final["answer"] == nato.ask(QUESTION).answer
+    # Clients that only read the deltas get the same answer.
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == final["answer"]
 
 
 def test_refusal_is_the_same_in_the_api_and_the_chat(
