@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 COLLECTION = "nato_assistant"
+# Chunks handed to the embedding model at once: large batches let it sort by length and
+# pad less, and mean fewer Chroma writes.
+BATCH_SIZE = 256
 META_FILE = "index.json"
 # Progress callback: (chunks done, chunks in all).
 Progress = Callable[[int, int], None]
@@ -222,7 +225,7 @@ class Index:
             cleanup="scoped_full",
             source_id_key="source",
             key_encoder="sha256",
-            batch_size=64,
+            batch_size=BATCH_SIZE,
         )
         deleted = int(result["num_deleted"])
         for source in gone:

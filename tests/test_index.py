@@ -98,8 +98,9 @@ def test_a_failed_run_leaves_the_previous_index_usable(
     assistant = build_assistant(settings)
     assistant.ingest()
     # Enough chunks for several write batches, so the failure lands mid-run.
-    for i in range(12):
-        (settings.corpus_dir / f"new{i:02}.txt").write_text(f"Document {i} about Latvia. " * 200)
+    monkeypatch.setattr("assistant.index.BATCH_SIZE", 8)
+    for i in range(6):
+        (settings.corpus_dir / f"new{i:02}.txt").write_text(f"Document {i} about Latvia. " * 100)
 
     calls = {"n": 0}
     original = assistant.index.store.add_documents
@@ -117,7 +118,7 @@ def test_a_failed_run_leaves_the_previous_index_usable(
     answer = assistant.ask("When did Poland request Article 4 consultations?")
     assert not answer.refused and "3 March 2014" in answer.answer
     report = assistant.ingest()
-    assert sorted(report.added) == [f"new{i:02}.txt" for i in range(12)]
+    assert sorted(report.added) == [f"new{i:02}.txt" for i in range(6)]
     assert report.unchanged == ["estonia.txt", "poland.md", "turkey.md"]
     final = assistant.ingest()
     assert final.embedded == 0
