@@ -154,11 +154,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def login_page(next_path: str, error: str = "", status: int = 200) -> HTMLResponse:
+def login_page(next_path: str, error: str = "", status: int = 200, user: str = "") -> HTMLResponse:
     """The sign-in form, with the values it shows escaped."""
     body = LOGIN_PAGE.substitute(
         next=html.escape(next_path, quote=True),
         error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "",
+        username=html.escape(user, quote=True),
+        username_focus="" if user else "autofocus",
+        password_focus="autofocus" if user else "",
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -190,7 +193,7 @@ def install(app: FastAPI, settings: Settings) -> Credentials:
         target = _safe_next(form.get("next"), root)
         if not credentials.password_ok(user, password):
             await asyncio.sleep(1.0)  # slows down password guessing
-            return login_page(target, "Wrong username or password.", status=401)
+            return login_page(target, "Wrong username or password.", status=401, user=user)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             COOKIE,

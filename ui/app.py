@@ -70,7 +70,7 @@ def create_app(
                     height="62vh",
                     min_height=320,
                     layout="bubble",
-                    buttons=["copy"],
+                    buttons=[],
                     allow_tags=False,
                     latex_delimiters=[],
                     sanitize_html=True,

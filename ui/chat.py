@@ -98,7 +98,7 @@ def respond(
     """
     conv = copy.deepcopy(conversation)
     options = options or Options()
-    shown = len(conv.messages)
+    panel = conv.sources()
     try:
         readiness.check()
         cleaned = assistant.check_question(question)
@@ -106,22 +106,20 @@ def respond(
         stream = assistant.stream(
             cleaned, history=conv.history(), filters=options.filters(), top_k=top_k
         )
-        conv.messages += [
-            {"role": "user", "content": render.question_html(cleaned)},
-            {"role": "assistant", "content": render.partial_html("")},
-        ]
-        yield conv.messages, conv, conv.sources(), ""
+        asked = {"role": "user", "content": render.question_html(cleaned)}
         so_far = ""
+        # Until the answer is complete the conversation itself stays as it was.
+        yield [*conv.messages, asked, _reply(render.partial_html(""))], conversation, panel, ""
         for item in stream:
             if isinstance(item, Answer):
                 turn = len(conv.exchanges) + 1
-                conv.messages[-1]["content"] = render.answer_html(item, turn)
+                conv.messages += [asked, _reply(render.answer_html(item, turn))]
                 conv.exchanges.append(Exchange(turn, cleaned, item, len(conv.messages) - 1))
-                yield conv.messages, conv, conv.sources(), ""
+                yield list(conv.messages), conv, conv.sources(), ""
                 return
             so_far += item
-            conv.messages[-1]["content"] = render.partial_html(so_far)
-            yield conv.messages, conv, conv.sources(), ""
+            partial = _reply(render.partial_html(so_far))
+            yield [*conv.messages, asked, partial], conversation, panel, ""
     except AssistantError as exc:
         message = str(exc)
     except Exception as exc:  # the chat shows a message, the log the details
@@ -130,9 +128,12 @@ def respond(
             f"Something went wrong while answering ({type(exc).__name__}). "
             "The details are in the server log; try again or rephrase the question."
         )
-    del conv.messages[shown:]
-    conv.messages.append({"role": "assistant", "content": render.notice_html(message)})
-    yield conv.messages, conv, conv.sources(), question
+    conv.messages.append(_reply(render.notice_html(message)))
+    yield list(conv.messages), conv, panel, question
+
+
+def _reply(content: str) -> dict[str, str]:
+    return {"role": "assistant", "content": content}
 
 
 def new_conversation() -> tuple[list[dict[str, str]], Conversation, str, str]:

@@ -14,7 +14,7 @@ from assistant.schema import Answer, Citation
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # Quotes and the characters Markdown (and Gradio's templates) would act on: as entities
 # they show as themselves, so a document can neither format nor script the page.
-_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "\"'\\`*_[]{}#|~$!+-:"})
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "\"'\\`*_[]{}#|~$"})
 
 _LINES = re.compile(r"\r\n|\r|\n")
 
