@@ -12,9 +12,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -90,3 +94,45 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def reverse_proxy(prefix: str, backend: str) -> Any:
+    """An ASGI reverse proxy like nginx's `location /prefix/ { proxy_pass backend/; }`:
+    strips the prefix, keeps Host, adds X-Forwarded-*, and streams responses unbuffered."""
+    import httpx
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, StreamingResponse
+
+    client = httpx.AsyncClient(base_url=backend, timeout=None)
+    hop_by_hop = {"connection", "keep-alive", "transfer-encoding", "upgrade", "content-length"}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        path = request.url.path
+        if not path.startswith(prefix + "/"):
+            await PlainTextResponse("not proxied", status_code=404)(scope, receive, send)
+            return
+        headers = {k: v for k, v in request.headers.items() if k not in hop_by_hop}
+        headers["x-forwarded-for"] = request.client.host if request.client else ""
+        headers["x-forwarded-proto"] = request.url.scheme
+        upstream = client.build_request(
+            request.method,
+            path[len(prefix) :] + (f"?{request.url.query}" if request.url.query else ""),
+            headers=headers,
+            content=await request.body(),
+        )
+        response = await client.send(upstream, stream=True)
+        streamed = StreamingResponse(response.aiter_raw(), status_code=response.status_code)
+        streamed.raw_headers = [
+            (k.encode(), v.encode())
+            for k, v in response.headers.multi_items()
+            if k not in hop_by_hop
+        ]
+        try:
+            await streamed(scope, receive, send)
+        finally:
+            await response.aclose()
+
+    return app
