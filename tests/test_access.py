@@ -138,6 +138,9 @@ def test_browsers_are_sent_to_the_login_and_back(locked: tuple[FastAPI, str]) ->
 
         wrong = client.post("/login", data={"username": "ana", "password": "nope", "next": "/"})
         assert wrong.status_code == 401 and "Wrong username or password" in wrong.text
+        assert 'value="ana"' in wrong.text  # kept, so only the password is typed again
+        hostile = client.post("/login", data={"username": '"><script>', "password": "x"})
+        assert "<script>" not in hostile.text and "&quot;&gt;&lt;script&gt;" in hostile.text
         assert COOKIE not in client.cookies
 
         # A password may contain ':'; only paths on this server are followed afterwards.
