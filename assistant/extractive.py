@@ -12,7 +12,7 @@ import numpy as np
 from assistant import text
 from assistant.chunking import body_offset
 from assistant.embeddings import VectorCache
-from assistant.followup import entities
+from assistant.followup import entities, own_words
 from assistant.schema import REFUSAL, Citation, Passage
 
 QUESTION_TYPES = ("count", "why", "when", "who", "where", "what")
@@ -120,6 +120,9 @@ def missing_specifics(question: str, passages: Sequence[Passage]) -> list[str]:
     A question about 2030 or about FIFA is not answered by passages about 2025 and NATO,
     however close they are in meaning.
     """
+    # Names a follow-up borrowed from the conversation ("... (Poland, 2014)?") were asked
+    # about before; only the question's own names must be found.
+    question = own_words(question)
     haystack = text.fold(" ".join(p.text for p in passages))
     present = set(text.words(haystack))
     missing = []

@@ -28,7 +28,8 @@ _NOT_NAMES = frozenset(
 # possessive ("Estonia's September 2025 request" names Estonia, then September 2025).
 _ENTITY = re.compile(
     r"\b(?:Article\s+\d+|(?:1[89]|20)\d\d"
-    r"|[A-Z][\w-]*(?:[’'][\w-]+)?(?:(?<![’']s)\s+(?:of\s+)?[A-Z][\w-]*(?:[’'][\w-]+)?)*)"
+    r"|(?:[A-Z]\.|[A-Z][\w-]*(?:[’'][\w-]+)?)"
+    r"(?:(?<![’']s)\s+(?:of\s+)?(?:[A-Z]\.|[A-Z][\w-]*(?:[’'][\w-]+)?))*)"
 )
 
 
@@ -54,7 +55,7 @@ def needs_context(question: str) -> bool:
 
 
 def rewrite(question: str, history: Sequence[Turn]) -> str:
-    """Returns the question made standalone using the latest user turns."""
+    """Returns the question made standalone using the latest turns."""
     asked = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
     if not asked or not needs_context(question):
         return question
@@ -74,9 +75,23 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             return previous.replace(old[0], new, 1)
         return f"{previous.rstrip(' ?')} {new}?"
     context = [e for e in entities(previous) if e not in question]
+    answers = [t.content for t in history if t.role == "assistant"]
+    if answers and _ANAPHORA.search(question):
+        # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.
+        said = re.sub(r"\[\d+\]", "", answers[-1])
+        fresh = [e for e in entities(said) if e not in previous and e not in question]
+        context += [e for e in fresh if e not in context][:1]
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
+
+
+_BORROWED = re.compile(r"\s\([^()]*\)\?$")
+
+
+def own_words(standalone: str) -> str:
+    """A rewritten question without the context it borrowed from earlier turns."""
+    return _BORROWED.sub("?", standalone)
 
 
 def _is_swap(subject: str) -> bool:

@@ -40,6 +40,8 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             word = word[: -len(suffix)]
             break
+    if len(word) > 5 and word.endswith("ian"):
+        word = word[:-1]  # Estonian ~ Estonia, Syrian ~ Syria
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]
     if len(word) > 4 and word[-1] in "kc" and word[-2] in "aeiou":

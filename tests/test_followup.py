@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import entities, needs_context, rewrite
+from assistant.followup import entities, needs_context, own_words, rewrite
 from assistant.schema import Turn
 
 POLAND_2014 = [
@@ -54,3 +54,17 @@ def test_a_follow_up_of_a_follow_up_reaches_back_to_the_named_subject() -> None:
 def test_entities_stop_at_possessives() -> None:
     found = entities("Which invocation was Estonia's September 2025 request on NATO's count?")
     assert "Estonia's" in found and "September" in found and "2025" in found
+
+
+def test_a_pronoun_can_point_at_what_the_last_answer_named() -> None:
+    history = [
+        Turn("user", "What did NATO launch after Poland's 2025 Article 4 request?"),
+        Turn("assistant", "NATO launched Eastern Sentry on 12 September 2025 [1]."),
+    ]
+    assert "Eastern Sentry" in rewrite("Who runs it?", history)
+
+
+def test_own_words_drops_the_borrowed_context() -> None:
+    standalone = rewrite("What was the reason?", POLAND_2014)
+    assert own_words(standalone) == "What was the reason?"
+    assert own_words("Was it (really) true?") == "Was it (really) true?"
