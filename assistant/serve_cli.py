@@ -17,7 +17,7 @@ def register(
         parents=[common],
         help="serve the web chat and the HTTP API",
         description="Serves the chat at /, the JSON API at /api and /v1, and /api/health, "
-        "in one process. Builds the index first if there is none.",
+        "in one process. Builds the index in the background if there is none.",
     )
     serve.add_argument("--host", help="address to listen on (ASSISTANT_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 7860)")

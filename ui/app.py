@@ -179,4 +179,7 @@ def create_app(
             sources,
             **private,
         )
+    # Several people may ask at once (the HTTP API already answers concurrently); more
+    # than a few at a time would only share the same CPU cores.
+    demo.queue(default_concurrency_limit=4, max_size=100)
     return demo
