@@ -158,8 +158,17 @@ def render(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def ready(assistant: Assistant) -> Assistant:
+    """Builds the index on first use, so a fresh checkout answers straight away."""
+    if not assistant.index.exists():
+        corpus = assistant.settings.corpus_dir
+        print(f"No index at {assistant.index.dir} yet: building it from {corpus}.", file=sys.stderr)
+        print(summary(assistant.ingest(progress=progress_bar())), file=sys.stderr)
+    return assistant
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = _assistant(settings)
+    assistant = ready(_assistant(settings))
     filters = {"sources": args.source, "date_from": args.date_from, "date_to": args.date_to}
     answer = assistant.ask(
         args.question, history=read_history(args.history), filters=filters, top_k=args.top_k
@@ -171,7 +180,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = _assistant(settings)
+    assistant = ready(_assistant(settings))
     assistant.index.check_ready()
     history: list[dict[str, str]] = []
     print("Ask about NATO consultations. /new starts over, /quit or Ctrl-D leaves.")

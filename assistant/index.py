@@ -207,6 +207,12 @@ class Index:
         if strict and loaded.skipped:
             reasons = "; ".join(f"{s.source}: {s.reason}" for s in loaded.skipped)
             raise IngestError(f"Not ingested (--strict): {reasons}")
+        if not loaded.documents and not known:
+            where = ", ".join(str(r) for r in roots)
+            raise IngestError(
+                f"Nothing to index in {where}: add .md, .txt, .html or .pdf files "
+                "(or set ASSISTANT_CORPUS_DIR)."
+            )
 
         seen = {d.source: d.fingerprint for d in loaded.documents}
         kept = {s.source for s in loaded.skipped if self._path(s.source).exists()}

@@ -85,7 +85,7 @@ def test_ingest_json_reports_documents_and_embedded_chunks(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ask", "Anything?"], "No index at"),
+        (["ask", "Anything?"], "Nothing to index in"),
         (["ask", ""], "The question is empty"),
         (["ask", "Why?", "--history", "missing.json"], "No history file"),
         (["ask", "Why?", "--generator", "magic"], "Unknown generator 'magic'"),
@@ -100,10 +100,16 @@ def test_errors_are_one_line_and_a_non_zero_exit(
     args: list[str],
     message: str,
 ) -> None:
-    index = tmp_path / "none" if args[1] == "Anything?" else nato_settings.index_dir
-    code, out, err = run(capsys, *args, "--index-dir", str(index))
+    if args[1] == "Anything?":  # no index yet, and nothing to build one from
+        (tmp_path / "empty").mkdir()
+        where = ["--index-dir", str(tmp_path / "none"), "--corpus-dir", str(tmp_path / "empty")]
+    else:
+        where = ["--index-dir", str(nato_settings.index_dir)]
+    code, out, err = run(capsys, *args, *where)
     assert code == 1 and out == ""
-    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    lines = err.splitlines()
+    assert lines[-1].startswith("error: ") and message in lines[-1]
+    assert all("Traceback" not in line for line in lines)
 
 
 def test_bad_environment_settings_are_named(
@@ -125,3 +131,17 @@ def test_help_is_instant_and_imports_nothing_heavy() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert "ingest" in result.stdout and result.stdout.strip().endswith("[]")
+
+
+def test_ask_on_a_fresh_checkout_builds_the_index_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Turkey\n\nTurkey made the first Article 4 request in 2003.\n")
+    args = ["--corpus-dir", str(corpus), "--index-dir", str(tmp_path / "index")]
+    code, out, err = run(capsys, "ask", "Who made the first Article 4 request?", *args)
+    assert code == 0 and "Turkey made the first Article 4 request in 2003 [1]." in out
+    assert "building it from" in err and "1 added" in err
+    code, out, err = run(capsys, "ask", "Who made the first Article 4 request?", *args)
+    assert code == 0 and err == ""
