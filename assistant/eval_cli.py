@@ -91,6 +91,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     gates = compare.parse_thresholds(args.fail_under, args.fail_over)
     if args.export:
         export.exporter(args.export[0])  # an unknown format fails before the long run
+    baseline = compare.load_baseline(args.baseline) if args.baseline else None
     tests = testset.load(args.testset).limited(args.limit)
     settings, ingest = _corpus(tests, args.corpus, settings)
     assistant = build_assistant(settings)
@@ -102,7 +103,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         progress_bar("Evaluating", unit="question"),
         compare_modes=args.compare_modes,
     )
-    diff = compare.diff(args.baseline, evaluation) if args.baseline else None
+    diff = compare.diff(baseline, evaluation) if baseline else None
     failed_gates = compare.check(gates, evaluation.summary)
     report.write(evaluation, args.out, diff, failed_gates)
     if args.export:

@@ -103,6 +103,22 @@ def test_fail_under_and_over_set_the_exit_code(
         == 0
     )
     assert "## Change against the baseline" in (tmp_path / "b" / "report.md").read_text()
+    # A run may overwrite its own baseline: the baseline is read before anything is written.
+    assert main([*base, "--baseline", str(tmp_path / "a")]) == 0
+    report = (tmp_path / "a" / "report.md").read_text()
+    change = report.split("## Change against the baseline", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in change.splitlines() if line.startswith(("| hit@k ", "| mrr "))]
+    assert len(rows) == 2 and all(row.endswith("| +0.000 |") for row in rows)
+
+
+def test_a_missing_baseline_fails_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(index_dir=tmp_path / "none")
+    args = eval_args(settings, tmp_path / "out", "--baseline", str(tmp_path / "nothing"))
+    assert main(args) == 1
+    assert "No summary.json at" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_unknown_metric_fails_before_anything_runs(

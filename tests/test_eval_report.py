@@ -145,7 +145,7 @@ def test_large_runs_list_what_the_report_leaves_out(
 def test_baseline_diff_reports_metric_changes_and_items(tmp_path: Path) -> None:
     report.write(make_run(GOOD), tmp_path / "before")
     after = make_run(WORSE)
-    diff = compare.diff(tmp_path / "before", after)
+    diff = compare.diff(compare.load_baseline(tmp_path / "before"), after)
     changes = {c.metric: c for c in diff.changes}
     assert changes["false_refusal"].delta == pytest.approx(0.0)  # one refusal swapped for another
     assert changes["containment"].before == pytest.approx(2 / 3)
@@ -157,15 +157,16 @@ def test_baseline_diff_reports_metric_changes_and_items(tmp_path: Path) -> None:
     assert "Change against the baseline" in page and 'class="num worse"' in page
     assert "Failing now, passed in the baseline: q1" in page
     # summary.json alone is a baseline too.
-    assert compare.diff(tmp_path / "before" / "summary.json", after).broken == ("q1",)
+    alone = compare.load_baseline(tmp_path / "before" / "summary.json")
+    assert compare.diff(alone, after).broken == ("q1",)
 
 
 def test_a_missing_or_foreign_baseline_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EvalError, match=r"No summary\.json at"):
-        compare.diff(tmp_path, make_run(GOOD))
+        compare.load_baseline(tmp_path)
     (tmp_path / "summary.json").write_text('{"metrics": {"containment": "high"}}')
     with pytest.raises(EvalError, match="not an eval summary"):
-        compare.diff(tmp_path, make_run(GOOD))
+        compare.load_baseline(tmp_path)
 
 
 def test_thresholds_pass_and_fail_on_the_summary() -> None:

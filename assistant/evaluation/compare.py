@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,30 +103,43 @@ class BaselineDiff:
     fixed: tuple[str, ...] = ()  # ids that failed in the baseline and pass now
 
 
-def diff(baseline: Path, evaluation: Evaluation) -> BaselineDiff:
-    """Compares a run with the one in baseline (an --out folder or its summary.json).
+@dataclass(frozen=True)
+class Baseline:
+    """An earlier run: its summary and, when its results.jsonl is there, each item's verdict."""
+
+    path: Path
+    summary: Summary
+    passed: Mapping[str, bool]
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Reads an earlier run (an --out folder or its summary.json), before it can be overwritten.
 
     Raises:
-        EvalError: there is no readable summary at baseline.
+        EvalError: there is no readable summary at path.
     """
-    folder = baseline.parent if baseline.is_file() else baseline
-    summary_path = baseline if baseline.is_file() else baseline / SUMMARY_FILE
+    folder = path.parent if path.is_file() else path
+    summary_path = path if path.is_file() else path / SUMMARY_FILE
     try:
-        before = Summary.from_dict(json.loads(summary_path.read_text(encoding="utf-8")))
+        summary = Summary.from_dict(json.loads(summary_path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise EvalError(
-            f"No {SUMMARY_FILE} at {baseline}: give the --out folder of an "
+            f"No {SUMMARY_FILE} at {path}: give the --out folder of an "
             "earlier `nato-assistant eval` run."
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, AttributeError) as exc:
         raise EvalError(f"The baseline {summary_path} is not an eval summary ({exc}).") from None
-    after = evaluation.summary.metrics
-    changes = tuple(Change(m.name, before.metrics.get(m.name), after.get(m.name)) for m in METRICS)
-    verdicts = _verdicts(folder / RESULTS_FILE)
+    return Baseline(path, summary, _verdicts(folder / RESULTS_FILE))
+
+
+def diff(baseline: Baseline, evaluation: Evaluation) -> BaselineDiff:
+    """How the run differs from the baseline, metric by metric and item by item."""
+    before, after = baseline.summary.metrics, evaluation.summary.metrics
+    changes = tuple(Change(m.name, before.get(m.name), after.get(m.name)) for m in METRICS)
     now = {r.outcome.item.id: r.passed for r in evaluation.results}
-    broken = tuple(i for i, ok in now.items() if not ok and verdicts.get(i) is True)
-    fixed = tuple(i for i, ok in now.items() if ok and verdicts.get(i) is False)
-    return BaselineDiff(baseline, changes, broken, fixed)
+    broken = tuple(i for i, ok in now.items() if not ok and baseline.passed.get(i) is True)
+    fixed = tuple(i for i, ok in now.items() if ok and baseline.passed.get(i) is False)
+    return BaselineDiff(baseline.path, changes, broken, fixed)
 
 
 def _verdicts(path: Path) -> dict[str, bool]:
