@@ -71,12 +71,19 @@ def question_type(question: str) -> str:
     return "what"
 
 
-def _fits(kind: str, sentence: str) -> float:
-    """How well a sentence has the shape of an answer to this type of question (0 to 1)."""
+def _fits(kind: str, sentence: str, years: set[str]) -> float:
+    """How well a sentence has the shape of an answer to this type of question (0 to 1).
+
+    For 'when', a day-precise date is best, and better still in the year the question
+    names ('When did Poland invoke Article 4 in 2014?' wants a date in 2014).
+    """
     if kind == "count":
         return 1.0 if text.has_number(sentence) else 0.0
     if kind == "when":
-        return 1.0 if text.has_full_date(sentence) else 0.6 if text.has_date(sentence) else 0.0
+        dated = text.full_date_years(sentence)
+        if dated:
+            return 1.0 if not years or years & dated else 0.5
+        return 0.6 if text.has_date(sentence) else 0.0
     if kind == "why":
         return 1.0 if _CAUSAL.search(sentence) else 0.0
     if kind == "who":
@@ -191,6 +198,7 @@ class ExtractiveGenerator:
         if not spans:
             return []
         focus = text.focus_noun(question) if kind == "count" else None
+        years = set(text.years(question))
         q_vec = np.asarray(self.vectors.query(question))
         sims = np.asarray(self.vectors.documents([quote for *_, quote in spans])) @ q_vec
         found: list[Candidate] = []
@@ -204,7 +212,7 @@ class ExtractiveGenerator:
                 + 0.1 * phrase
                 + 0.25 * semantic
                 + 0.1 * relevance
-                + 0.2 * _fits(kind, quote)
+                + 0.2 * _fits(kind, quote, years)
                 + (0.03 if i == 0 else 0.0)
                 - _hedged(quote)
                 - (0.05 if len(quote.split()) > 45 else 0.0)
@@ -280,9 +288,10 @@ def _latest_of_disagreeing(ranked: list[Candidate]) -> tuple[Candidate, Candidat
     focus ('nine times' against 'for the eighth time'), lead with the latest source and keep
     the best older one to mention. Sentences that report or correct a claim do not count."""
     best = ranked[0]
-    strong = [
-        c for c in ranked if c.counts and c.score >= 0.6 * best.score and not _hedged(c.quote)
-    ]
+    strong = sorted(
+        (c for c in ranked if c.counts and c.score >= 0.6 * best.score and not _hedged(c.quote)),
+        key=lambda c: -c.score,
+    )
     if not strong:
         return best, None
     newest = max(c.passage.date or "" for c in strong)

@@ -137,6 +137,7 @@ _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:[–-]\d{{1,2}})?\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*\d{{4}})?|(?:{_MONTHS})\s+\d{{4}}|(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
 )
+_DAY = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b(?!\d)", re.I)
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 # "Article 4", "F-16s", "MiG-31": numbers that name things rather than count them.
 _NOT_COUNTS = re.compile(r"\bArticles?\s+\d+(?:\s*(?:,|and)\s*\d+)*|\b\w+-\d+\w*", re.IGNORECASE)
@@ -147,9 +148,23 @@ def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
 
 
+def years(text: str) -> list[str]:
+    """The years a text names."""
+    return _YEAR.findall(text)
+
+
+def full_date_years(text: str) -> set[str]:
+    """Years of the day-precise dates in a text ('' for a date given without its year)."""
+    found = set()
+    for match in _DAY.finditer(text):
+        after = _YEAR.match(text, match.end() + 1) or _YEAR.match(text, match.end() + 2)
+        found.add(after.group() if after else "")
+    return found
+
+
 def has_full_date(text: str) -> bool:
     """True when the text names a day and a month (a precise date)."""
-    return any(not _YEAR.fullmatch(m.group()) for m in _DATE.finditer(text))
+    return bool(_DAY.search(text))
 
 
 def counts(text: str) -> list[int]:

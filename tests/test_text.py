@@ -73,3 +73,8 @@ def test_dates() -> None:
     assert not text.has_full_date("It happened in 2014.")
     assert text.has_date("It happened in 2014.")
     assert text.fold("Akçakale’s") == "akcakale's"
+
+
+def test_a_month_and_year_is_not_a_full_date() -> None:
+    assert not text.has_full_date("from late February to early March 2014")
+    assert text.has_full_date("on 3 March 2014") and text.has_full_date("on March 3, 2014")
