@@ -1,7 +1,7 @@
-"""SQuAD 2.0 benchmark: retrieval by mode over every question, answers on an even sample.
+"""SQuAD 2.0 benchmark: retrieval by mode over every question, then the answers.
 
-    python benchmarks/squad.py                       # 2,000 answered questions
-    python benchmarks/squad.py --answers all         # all 11,873 (about an hour here)
+    python benchmarks/squad.py                       # all 11,873 questions answered
+    python benchmarks/squad.py --answers 2000        # an even sample of about 2,000
 
 Reads the official dev-v2.0.json in place; its 1,204 paragraphs are written as documents
 beside the default index (.assistant/squad-dev-v2.0/, not tracked), or under --index-dir.
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD, help="dev-v2.0.json")
     parser.add_argument("--index-dir", type=Path, help="index (and documents) for SQuAD")
-    parser.add_argument("--answers", default="2000", help="questions to answer, or 'all'")
+    parser.add_argument("--answers", default="all", help="questions to answer, or 'all'")
     parser.add_argument("--k", type=int, default=5, help="chunks per query for retrieval")
     parser.add_argument("--out", type=Path, default=Path("eval-out/squad"))
     args = parser.parse_args(argv)

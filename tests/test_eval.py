@@ -18,12 +18,12 @@ from assistant.cli import main
 # The gate: a little below what the dev set measured (docs/evaluation.md has the figures),
 # so a drop in answers, citations or refusal fails CI while noise of one question does not.
 FLOORS = {
-    "containment": 0.90,
-    "citation_precision": 0.82,
+    "containment": 0.92,
+    "citation_precision": 0.85,
     "refused_unanswerable": 0.78,
     "answers_cited": 0.95,
     "quotes_verbatim": 0.99,
-    "hit@k": 0.93,
+    "hit@k": 0.95,
 }
 CEILINGS = {"false_refusal": 0.05}
 
