@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.cli import EXTRA_COMMANDS, progress_bar, summary
+from assistant.cli import EXTRA_COMMANDS, progress_bar, ready, summary
 from assistant.errors import EvalError
 from assistant.settings import Settings
 
@@ -97,6 +97,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     assistant = build_assistant(settings)
     if ingest:
         print(summary(assistant.ingest(progress=progress_bar())), file=sys.stderr)
+    else:
+        ready(assistant)  # a fresh checkout evaluates straight away, as `ask` answers
     evaluation = runner.run(
         assistant,
         tests,

@@ -183,6 +183,22 @@ def test_corpus_option_indexes_incrementally_first(
     assert "2 unchanged; 0 chunks embedded" in capsys.readouterr().err
 
 
+def test_a_missing_index_is_built_on_first_use(
+    make_corpus: Callable[[dict[str, str | bytes]], Settings],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = make_corpus({"dam.md": "# The Hoover Dam\n\nThe Hoover Dam was finished in 1936."})
+    tests = tmp_path / "tests.jsonl"
+    tests.write_text(
+        '{"id": "d", "question": "When was the Hoover Dam finished?", "sources": ["dam"]}\n'
+    )
+    assert main(eval_args(settings, tmp_path / "out", testset=tests)) == 0
+    assert "No index at" in capsys.readouterr().err
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["metrics"]["hit@k"] == 1.0
+
+
 def test_squad_file_runs_end_to_end_outside_the_project(tmp_path: Path) -> None:
     squad_file = tmp_path / "dev-tiny.json"
     squad_file.write_text(json.dumps(tiny_squad()), encoding="utf-8")
