@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,13 +66,11 @@ def test_ask_reads_history_from_a_file(
 
 
 def test_ingest_json_reports_documents_and_embedded_chunks(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    make_corpus: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Turkey asked for consultations in 2003.")
-    (corpus / "b.txt").write_bytes(b"\x00binary")
-    args = ["--corpus-dir", str(corpus), "--index-dir", str(tmp_path / "index")]
+    args = at(
+        make_corpus({"a.txt": "Turkey asked for consultations in 2003.", "b.txt": b"\x00bin"})
+    )
     code, out, _ = run(capsys, "ingest", "--json", *args)
     report = json.loads(out)
     assert code == 0 and report["added"] == ["a.txt"] and report["embedded"] == 1
@@ -134,12 +133,11 @@ def test_help_is_instant_and_imports_nothing_heavy() -> None:
 
 
 def test_ask_on_a_fresh_checkout_builds_the_index_first(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    make_corpus: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.md").write_text("# Turkey\n\nTurkey made the first Article 4 request in 2003.\n")
-    args = ["--corpus-dir", str(corpus), "--index-dir", str(tmp_path / "index")]
+    args = at(
+        make_corpus({"a.md": "# Turkey\n\nTurkey made the first Article 4 request in 2003.\n"})
+    )
     code, out, err = run(capsys, "ask", "Who made the first Article 4 request?", *args)
     assert code == 0 and "Turkey made the first Article 4 request in 2003 [1]." in out
     assert "building it from" in err and "1 added" in err
