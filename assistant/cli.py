@@ -238,12 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _register_extras() -> None:
     """Imports the modules that add subcommands (they are light at import time)."""
-    for module in ("assistant.serve_cli", "assistant.eval_cli"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    import assistant.eval_cli
+    import assistant.serve_cli  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -13,17 +13,6 @@ from pathlib import Path
 
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 SIDECAR = ".meta.json"
-KINDS = (
-    "treaty",
-    "process",
-    "invocation",
-    "article5",
-    "response",
-    "near-invocation",
-    "counting",
-    "news",
-    "document",
-)
 
 
 @dataclass(frozen=True)

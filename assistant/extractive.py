@@ -96,7 +96,6 @@ def _fits(kind: str, sentence: str, years: set[str]) -> float:
 @dataclass(frozen=True)
 class Candidate:
     passage: Passage
-    rank: int
     quote: str
     overlap: float
     semantic: float
@@ -219,7 +218,7 @@ class ExtractiveGenerator:
                 - 0.01 * rank
             )
             counts = text.counts_of(focus, quote) if focus else text.counts(quote)
-            found.append(Candidate(passage, rank, quote, overlap, semantic, score, tuple(counts)))
+            found.append(Candidate(passage, quote, overlap, semantic, score, tuple(counts)))
         return sorted(found, key=lambda c: -c.score)
 
     # The pipeline passes `search` (bound to the request's filters) to generators that say so.
@@ -239,7 +238,7 @@ class ExtractiveGenerator:
         key = set(text.terms(question))
 
         def states_figure(sentence: str) -> bool:
-            shared = key & _sentence_terms(sentence)
+            shared = key & set(text.terms(sentence))
             return bool(text.counts_of(focus, sentence)) and len(shared) * 2 >= len(key)
 
         return [c for c in self.candidates(question, extra, keep=states_figure) if c.overlap]
@@ -277,10 +276,6 @@ class ExtractiveGenerator:
                 continue  # a second, different number would muddle a count answer
             chosen.append(cand)
         return _compose(chosen, disagreement)
-
-
-def _sentence_terms(sentence: str) -> set[str]:
-    return set(text.terms(sentence))
 
 
 def _latest_of_disagreeing(ranked: list[Candidate]) -> tuple[Candidate, Candidate | None]:
