@@ -46,6 +46,12 @@ RETRIEVAL = ("hit@k", "recall@k", "mrr")
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
+_MONTH_NAMES = {
+    m[:3]: m
+    for m in "january february march april may june july august september october november "
+    "december".split()
+}
+_SHORT_MONTHS = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?", re.IGNORECASE)
 
 
 # ----- answers ---------------------------------------------------------------
@@ -59,18 +65,28 @@ def normalize(text: str) -> str:
 
     Unicode punctuation (curly quotes, dashes) goes too, not only ASCII.
     """
+    # Months written short are the same months: "4 Oct" is "4 October".
+    text = _SHORT_MONTHS.sub(lambda m: _MONTH_NAMES[m.group(1).lower()[:3]], text)
+    # A possessive names the same thing: "Estonia's request" contains the answer "Estonia".
+    text = re.sub(r"(?<=\w)['’]s\b", "", text.lower())
     text = "".join(
         ch
-        for ch in text.lower()
+        for ch in text
         if ch not in string.punctuation and not unicodedata.category(ch).startswith("P")
     )
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 
-def contains_answer(answer: str, accepted: Iterable[str]) -> bool:
-    """True when an accepted answer appears in the answer as whole words, normalised."""
+def contains_answer(answer: str, accepted: Iterable[str], every: bool = False) -> bool:
+    """True when an accepted answer (with every, each of them) appears in the answer as
+    whole words, normalised. A yes/no answer must say it first: 'No' must open the answer,
+    not match 'not' in a sentence that says yes."""
     text = f" {normalize(strip_markers(answer))} "
-    return any(norm and f" {norm} " in text for norm in (normalize(a) for a in accepted))
+    accepted = list(accepted)
+    if accepted and normalize(accepted[0]) in ("yes", "no"):
+        return text.startswith(f" {normalize(accepted[0])} ")
+    found = [bool(norm) and f" {norm} " in text for norm in (normalize(a) for a in accepted)]
+    return all(found) if every else any(found)
 
 
 def token_f1(prediction: str, gold: str) -> float:
@@ -131,7 +147,9 @@ def score(outcome: Outcome, similarity: float | None = None) -> Scores:
         scores.update({"hit@k": hit, "recall@k": recall, "reciprocal_rank": rr})
     answered = not outcome.refused
     if item.answerable and item.answers:
-        scores["containment"] = float(answered and contains_answer(outcome.answer, item.answers))
+        scores["containment"] = float(
+            answered and contains_answer(outcome.answer, item.answers, item.all_answers)
+        )
         scores["token_f1"] = best_f1(outcome.answer, item.answers) if answered else 0.0
     if item.answerable and item.reference and similarity is not None:
         scores["similarity"] = similarity if answered and outcome.answer else 0.0

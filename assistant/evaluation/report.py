@@ -11,7 +11,7 @@ from assistant.evaluation import plots
 from assistant.evaluation.compare import RESULTS_FILE, SUMMARY_FILE, BaselineDiff
 from assistant.evaluation.metrics import BY_NAME, METRICS, source_matches
 from assistant.evaluation.records import Evaluation, Result, Summary
-from assistant.evaluation.runner import GROUPS
+from assistant.evaluation.runner import present_groups
 
 # Reports stay readable on large sets (SQuAD has 11,873 questions): past these many,
 # items are left to results.jsonl, and the report says how many it left out.
@@ -69,7 +69,7 @@ def build(
             numeric=(1, 2),
         )
     ]
-    groups = [g for g in GROUPS if g in s.groups]
+    groups = list(s.groups)
     if groups:
         tables.append(
             Table(
@@ -172,7 +172,8 @@ def headline(evaluation: Evaluation) -> str:
     """One line on what was run and how it went."""
     run = evaluation.summary.run
     kinds = ", ".join(
-        f"{sum(r.outcome.item.group == g for r in evaluation.results)} {g}" for g in GROUPS
+        f"{sum(r.outcome.item.group == g for r in evaluation.results)} {g}"
+        for g in present_groups(evaluation.results)
     )
     limit = f" (--limit {run['limit']})" if run.get("limit") else ""
     return (

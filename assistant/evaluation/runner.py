@@ -124,7 +124,7 @@ def summarise(
     """The metrics over all results and over each group of questions."""
     values, counts = metrics.aggregate(results)
     groups = {}
-    for group in GROUPS:
+    for group in present_groups(results):
         members = [r for r in results if r.outcome.item.group == group]
         if members:
             groups[group] = metrics.aggregate(members)[0]
@@ -133,6 +133,12 @@ def summarise(
     return Summary(
         values, counts, groups, {**run, "failed": failed, "errors": errors}, dict(modes or {})
     )
+
+
+def present_groups(results: Sequence[Result]) -> list[str]:
+    """The kinds of question among the results: the classic three first, then classes."""
+    found = dict.fromkeys(r.outcome.item.group for r in results)
+    return [g for g in GROUPS if g in found] + sorted(g for g in found if g not in GROUPS)
 
 
 def run_info(assistant: Assistant, testset: TestSet) -> dict[str, Any]:

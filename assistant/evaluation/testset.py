@@ -29,10 +29,15 @@ class TestItem:
     sources: tuple[str, ...] = ()
     answerable: bool = True
     history: tuple[Turn, ...] = ()
+    kind: str = ""  # the item's class (list, count, two-step...), from its "class" field
+    all_answers: bool = False  # every accepted answer must appear (the items of a list)
 
     @property
     def group(self) -> str:
-        """The kind of question: single, follow-up or unanswerable."""
+        """The kind of question: its class if it has one, else single, follow-up or
+        unanswerable."""
+        if self.kind:
+            return self.kind
         if not self.answerable:
             return "unanswerable"
         return "follow-up" if self.history else "single"
@@ -159,6 +164,12 @@ def parse_item(data: Any) -> TestItem:
         raise ValueError(f"'answerable' must be true or false, not {_kind(answerable)}")
     if not answerable and answers:
         raise ValueError("an unanswerable item cannot have accepted 'answers'")
+    kind = data.get("class") or ""
+    if not isinstance(kind, str):
+        raise ValueError(f"'class' must be a string, not {_kind(kind)}")
+    every = data.get("all_answers", False)
+    if not isinstance(every, bool):
+        raise ValueError(f"'all_answers' must be true or false, not {_kind(every)}")
     try:
         history = tuple(parse_history(data.get("history")))
     except BadQuestion as exc:
@@ -171,6 +182,8 @@ def parse_item(data: Any) -> TestItem:
         sources=sources,
         answerable=answerable,
         history=history,
+        kind=kind.strip(),
+        all_answers=every,
     )
 
 
