@@ -6,6 +6,7 @@ import datetime as dt
 
 from langchain_core.documents import Document
 
+from assistant import analysis
 from assistant.documents import SourceDocument
 
 _HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
@@ -59,6 +60,11 @@ def split(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> list[Docu
                     },
                 )
             )
+    # Parsed once here, so answering never re-parses the corpus.
+    for chunk, found in zip(
+        chunks, analysis.entities_of(c.page_content for c in chunks), strict=True
+    ):
+        chunk.metadata["entities"] = analysis.dump(found)
     return chunks
 
 

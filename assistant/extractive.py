@@ -1,144 +1,140 @@
-"""The offline answerer: picks the sentences that answer the question and cites each one."""
+"""The offline answerer: finds the sentences that answer the question and composes a cited
+answer from them, shaped by what the question asks for (see assistant/compose.py).
+
+Each sentence of the retrieved passages is described by a few features and scored by a
+logistic regression fitted on held-apart data (assistant/scoring); a second one decides
+whether the evidence answers the question at all.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import text
+from assistant import analysis, compose, scoring, text
+from assistant.analysis import Entity, Question
 from assistant.chunking import body_offset
 from assistant.embeddings import VectorCache
-from assistant.followup import entities, own_words
-from assistant.schema import REFUSAL, Citation, Passage
+from assistant.followup import own_words
+from assistant.schema import NOT_ENGLISH, Draft, Passage, Search, Turn, refusal
 
-QUESTION_TYPES = ("count", "why", "when", "who", "where", "what")
-_TYPE_PATTERNS = [
-    ("count", r"\bhow (many|often|much)\b|\bnumber of\b|\bwhich time\b|\bhow frequently\b"),
-    ("why", r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger|\bwhat (led|prompted|caused)\b"),
-    (
-        "when",
-        r"\bwhen\b|\bwhat (date|day|year|month)\b|\bwhich (date|day|year|month)\b"
-        r"|\bin what year\b|\bsince when\b|\bhow long\b",
-    ),
-    (
-        "who",
-        r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (countr|all(y|ies)|state|member|person"
-        r"|leader|nation|government)",
-    ),
-    (
-        "where",
-        r"\bwhere\b|\bwhich (city|place|town|village|island|region)\b|\bin what (city|place)",
-    ),
-]
 _CAUSAL = re.compile(
     r"\b(because|after|following|in response to|due to|over|triggered|prompted|reason|"
-    r"caused|killed|attack|shot down|so that|to discuss|response)\b",
+    r"caused|killed|attack|shot down|so that|to discuss|response|amid|concern)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(
-    r"(?<=[a-z,;] )[A-Z][a-zà-ÿ’'-]+|\b(?:Secretary General|Prime Minister|President)\b"
-)
-_PLACE = re.compile(r"\b(?:in|at|near|from|over|off)\s+(?:the\s+)?[A-Z][a-zà-ÿ]+")
-
-
 _HEDGES = re.compile(
     r"\b(wrongly|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
     r"not confirmed|unconfirmed|no source)\b",
     re.IGNORECASE,
 )
-_REPORTED = re.compile(
-    r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.IGNORECASE
+_REPORTED = re.compile(r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.I)
+# Role words that narrow a person question: 'the ambassador who spoke' is not any person.
+_ROLES = re.compile(
+    r"\b(secretary[- ]general|secretary|minister|president|ambassador|chair\w*|spokes\w*|"
+    r"commander|prime minister|chancellor|king|queen|general)\b",
+    re.IGNORECASE,
+)
+# Words sources use for what a question counts: how often, and how many states.
+_SAME_COUNT = (
+    ("times", "occasions", "requests", "invocations"),
+    ("countries", "states", "allies", "members", "nations"),
 )
 
 
-def _hedged(sentence: str) -> float:
-    """A penalty for sentences that report a claim, or a claim's error, not a fact."""
-    if _HEDGES.search(sentence):
-        return 0.1
-    return 0.04 if _REPORTED.search(sentence) else 0.0
+def counted_nouns(focus: str | None) -> tuple[str, ...]:
+    """The nouns a count of `focus` may be stated with ('countries' -> states, allies...)."""
+    if not focus:
+        return ()
+    for group in _SAME_COUNT:
+        if text.stem(focus) in {text.stem(n) for n in group}:
+            return (focus, *(n for n in group if n != focus))
+    return (focus,)
 
 
-def question_type(question: str) -> str:
-    """Classifies a question as count, why, when, who, where or what."""
-    lowered = question.lower()
-    for name, pattern in _TYPE_PATTERNS:
-        if re.search(pattern, lowered):
-            return name
-    return "what"
-
-
-def _fits(kind: str, sentence: str, years: set[str]) -> float:
-    """How well a sentence has the shape of an answer to this type of question (0 to 1).
-
-    For 'when', a day-precise date is best, and better still in the year the question
-    names ('When did Poland invoke Article 4 in 2014?' wants a date in 2014).
-    """
-    if kind == "count":
-        return 1.0 if text.has_number(sentence) else 0.0
-    if kind == "when":
-        dated = text.full_date_years(sentence)
-        if dated:
-            return 1.0 if not years or years & dated else 0.5
-        return 0.6 if text.has_date(sentence) else 0.0
-    if kind == "why":
-        return 1.0 if _CAUSAL.search(sentence) else 0.0
-    if kind == "who":
-        return min(1.0, len(_NAME.findall(sentence)) / 2)
-    if kind == "where":
-        return 1.0 if _PLACE.search(sentence) else 0.0
-    return 0.5
+# Types whose answer must be in the evidence: without one the question is not answered.
+_STRICT = ("person", "date", "number", "duration", "place", "organisation")
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """One sentence of a passage, described and scored for the question."""
+
     passage: Passage
     quote: str
-    overlap: float
-    semantic: float
+    start: int  # offset of the quote in passage.text
+    entities: tuple[Entity, ...]  # inside the quote, offsets into passage.text
+    features: dict[str, float]
     score: float
-    counts: tuple[int, ...]
+
+    def named(self, labels: frozenset[str], question: Question) -> list[str]:
+        """Entities of these labels that the question does not already name."""
+        asked = text.fold(question.text)
+        return [
+            e.text
+            for e in self.entities
+            if e.label in labels and text.fold(e.text).removeprefix("the ") not in asked
+        ]
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A generator's answer before timings and retrieval are attached."""
-
-    answer: str
-    refused: bool
-    citations: tuple[Citation, ...] = ()
-    fallback: str = ""
+def hedged(sentence: str) -> float:
+    """1 for sentences that report a claim's error, 0.4 for reported claims, else 0."""
+    if _HEDGES.search(sentence):
+        return 1.0
+    return 0.4 if _REPORTED.search(sentence) else 0.0
 
 
-def refusal() -> Draft:
-    return Draft(answer=REFUSAL, refused=True)
+def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
+    """How well a sentence holds the kind of thing the question asks for (0 to 1)."""
+    kind = question.target if question.kind == "list" else question.kind
+    if kind == "person":
+        roles = {m.group().lower() for m in _ROLES.finditer(question.text)}
+        if roles and not any(r in quote.lower() for r in roles):
+            return 0.0
+        if found:
+            return 1.0
+        # 'Who chairs the Council?' may be answered by an office, not a name.
+        return 0.6 if not roles and _ROLES.search(quote) else 0.0
+    if kind in ("place", "organisation", "name"):
+        return min(1.0, len(found) / 2) if question.kind == "list" else float(bool(found))
+    if kind == "date":
+        if not found:
+            return 0.0
+        return 1.0 if text.has_full_date(quote) or text.years(" ".join(found)) else 0.6
+    if kind == "number":
+        if any(text.counts_of(n, quote) for n in counted_nouns(question.focus)):
+            return 1.0
+        return 0.6 if text.has_number(quote) else 0.0
+    if kind == "duration":
+        return 1.0 if text.durations(quote) else 0.0
+    if kind == "reason":
+        return 1.0 if _CAUSAL.search(quote) else 0.0
+    return 0.5
 
 
-Search = Callable[[str], Sequence[Passage]]
-
-
-def missing_specifics(question: str, passages: Sequence[Passage]) -> list[str]:
-    """Names and years the question asks about that no passage mentions.
+def missing_names(question: Question, passages: Sequence[Passage], own: str) -> list[str]:
+    """The question's own names and years that no passage mentions.
 
     A question about 2030 or about FIFA is not answered by passages about 2025 and NATO,
     however close they are in meaning.
     """
-    # Names a follow-up borrowed from the conversation ("... (Poland, 2014)?") were asked
-    # about before; only the question's own names must be found.
-    question = own_words(question)
     haystack = text.fold(" ".join(p.text for p in passages))
     present = set(text.words(haystack))
+    own_folded = text.fold(analysis.spell_out(own))
     missing = []
-    for name in entities(question):
-        name = text.fold(re.sub(r"['’]s$", "", name))
-        if name in haystack:
+    for name in [*question.names, *question.years]:
+        name = text.fold(re.sub(r"['’]s$", "", name)).removeprefix("the ")
+        if name not in own_folded or name in haystack:
             continue
-        parts = text.words(name)
+        parts = [w for w in text.words(name) if w not in text.STOPWORDS]
         # A long name may be paraphrased ("Supreme Allied Commander Europe"): half will do.
         if len(parts) > 1 and sum(p in present for p in parts) * 2 >= len(parts):
+            continue
+        if parts and all(p in present for p in parts):
             continue
         missing.append(name)
     return missing
@@ -153,197 +149,197 @@ class ExtractiveGenerator:
         self,
         idf: Callable[[str], float],
         vectors: VectorCache,
-        min_evidence: float,
-        max_sentences: int = 3,
+        min_evidence: float | None = None,
     ) -> None:
         self.idf = idf
         self.vectors = vectors
-        self.min_evidence = min_evidence
-        self.max_sentences = max_sentences
+        models = scoring.load()
+        self.sentence = models["sentence"]
+        self.answerable = models["answerable"]
+        self.min_evidence = self.answerable.threshold if min_evidence is None else min_evidence
 
-    def evidence(self, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> float:
-        """How strongly the passages bear on the question (0 to 1): refusal below threshold.
-
-        Sentence overlap catches questions whose key terms the corpus lacks ('cost in euros');
-        dense similarity catches paraphrases that share few words.
-        """
-        best_overlap = max((c.overlap for c in candidates), default=0.0)
-        best_semantic = max((c.semantic for c in candidates), default=0.0)
-        best_dense = max((p.dense for p in passages), default=0.0)
-        return 0.5 * best_overlap + 0.25 * best_semantic + 0.25 * best_dense
-
-    def candidates(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        keep: Callable[[str], bool] | None = None,
-    ) -> list[Candidate]:
-        """Every sentence of the passages (that `keep` accepts), scored, best first."""
-        kind = question_type(question)
-        q_terms = set(text.terms(question))
-        q_pairs = text.bigrams(question)
+    # ----- scoring -------------------------------------------------------------------------
+    def candidates(self, question: Question, passages: Sequence[Passage]) -> list[Candidate]:
+        """Every sentence of the passages, described and scored, best first."""
+        spans: list[tuple[int, Passage, int, str]] = []
+        seen: set[str] = set()
+        for rank, passage in enumerate(passages):
+            offset = body_offset(passage.text)
+            for i, (s, e) in enumerate(text.sentences(passage.text[offset:])):
+                quote = passage.text[offset + s : offset + e]
+                if quote not in seen and len(quote.split()) >= 4:
+                    seen.add(quote)
+                    spans.append((rank, passage, offset + s if i else -(offset + s) - 1, quote))
+        if not spans:
+            return []
+        q_terms = set(text.terms(question.text))
+        q_pairs = text.bigrams(question.text)
         weights = {t: self.idf(t) for t in q_terms}
         total = sum(weights.values()) or 1.0
         top_dense = max((p.dense for p in passages), default=0.0) or 1.0
-        spans: list[tuple[int, int, Passage, str]] = []
-        seen: set[str] = set()
-        for rank, passage in enumerate(passages):
-            start = body_offset(passage.text)
-            for i, (s, e) in enumerate(text.sentences(passage.text[start:])):
-                quote = passage.text[start + s : start + e]
-                if quote not in seen and len(quote.split()) >= 4 and (keep is None or keep(quote)):
-                    seen.add(quote)
-                    spans.append((rank, i, passage, quote))
-        if not spans:
-            return []
-        focus = text.focus_noun(question) if kind == "count" else None
-        years = set(text.years(question))
-        q_vec = np.asarray(self.vectors.query(question))
+        names = [text.fold(n) for n in question.names]
+        wanted = question.wanted or frozenset({"DATE"} if question.kind == "date" else ())
+        q_vec = np.asarray(self.vectors.query(question.text))
         sims = np.asarray(self.vectors.documents([quote for *_, quote in spans])) @ q_vec
+        last_rank = max(1, len(passages) - 1)
         found: list[Candidate] = []
-        for (rank, i, passage, quote), semantic in zip(spans, sims.tolist(), strict=True):
-            s_terms = set(text.terms(quote))
-            overlap = sum(w for t, w in weights.items() if t in s_terms) / total
-            phrase = len(q_pairs & text.bigrams(quote)) / max(1, len(q_pairs))
-            relevance = 0.5 * passage.dense / top_dense + 0.5 * passage.score
-            score = (
-                0.35 * overlap
-                + 0.1 * phrase
-                + 0.25 * semantic
-                + 0.1 * relevance
-                + 0.2 * _fits(kind, quote, years)
-                + (0.03 if i == 0 else 0.0)
-                - _hedged(quote)
-                - (0.05 if len(quote.split()) > 45 else 0.0)
-                - 0.01 * rank
+        for (rank, passage, start, quote), semantic in zip(spans, sims.tolist(), strict=True):
+            opening = start < 0
+            start = -start - 1 if opening else start
+            ents = tuple(
+                e for e in _entities(passage) if e.start >= start and e.end <= start + len(quote)
             )
-            counts = text.counts_of(focus, quote) if focus else text.counts(quote)
-            found.append(Candidate(passage, quote, overlap, semantic, score, tuple(counts)))
+            s_terms = set(text.terms(quote))
+            folded = text.fold(quote)
+            cand = Candidate(passage, quote, start, ents, {}, 0.0)
+            features = {
+                "overlap": sum(w for t, w in weights.items() if t in s_terms) / total,
+                "phrase": len(q_pairs & text.bigrams(quote)) / max(1, len(q_pairs)),
+                "semantic": max(0.0, float(semantic)),
+                "relevance": min(1.0, passage.score),
+                "dense": max(0.0, passage.dense) / top_dense,
+                "type_match": type_match(question, quote, cand.named(wanted, question)),
+                "entity_cover": (sum(n in folded for n in names) / len(names)) if names else 0.5,
+                "year_match": float(any(y in quote for y in question.years))
+                if question.years
+                else 0.5,
+                "opening": float(opening),
+                "long": float(len(quote.split()) > 45),
+                "hedged": hedged(quote),
+                "rank": rank / last_rank,
+            }
+            score = self.sentence.probability(features)
+            found.append(dataclasses.replace(cand, features=features, score=score))
         return sorted(found, key=lambda c: -c.score)
 
-    # The pipeline passes `search` (bound to the request's filters) to generators that say so.
-    corroborates = True
+    def evidence(self, question: Question, ranked: Sequence[Candidate], own: str) -> float:
+        """The probability that the passages answer the question."""
+        return self.answerable.probability(self.evidence_features(question, ranked, own))
 
-    def _corroborating(
-        self, question: str, focus: str, passages: Sequence[Passage], search: Search
-    ) -> list[Candidate]:
-        """Sentences elsewhere in the corpus that state a figure for the same thing.
+    def evidence_features(
+        self, question: Question, ranked: Sequence[Candidate], own: str
+    ) -> dict[str, float]:
+        """What describes the best evidence for the question (scoring.ANSWERABLE_FEATURES)."""
+        best = ranked[0]
+        good = [c for c in ranked if c.score >= 0.6 * best.score]
+        names = question.names
+        return {
+            "best": best.score,
+            "overlap": best.features["overlap"],
+            "semantic": best.features["semantic"],
+            "dense": max(c.passage.dense for c in ranked),
+            "type_found": max(c.features["type_match"] for c in good),
+            "names_found": 1.0
+            if not names
+            else 1.0 - len(missing_names(question, [best.passage], own)) / len(names),
+            "entity_cover": best.features["entity_cover"],
+            "margin": best.score - (ranked[1].score if len(ranked) > 1 else 0.0),
+        }
 
-        Sources often disagree on counts, and the one that disagrees may rank low for the
-        question itself; a keyword search finds it, and only sentences that give a number
-        for the question's focus and share its key terms are kept (and embedded).
-        """
-        seen = {p.chunk_id for p in passages}
-        extra = [p for p in search(question) if p.chunk_id not in seen]
-        key = set(text.terms(question))
-
-        def states_figure(sentence: str) -> bool:
-            shared = key & set(text.terms(sentence))
-            return bool(text.counts_of(focus, sentence)) and len(shared) * 2 >= len(key)
-
-        return [c for c in self.candidates(question, extra, keep=states_figure) if c.overlap]
-
+    # ----- answering -----------------------------------------------------------------------
     def generate(
-        self, question: str, passages: Sequence[Passage], search: Search | None = None
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        search: Search | None = None,
     ) -> Draft:
-        """Answers from the passages, or refuses when they do not bear on the question.
+        """Answers from the passages, or refuses when they do not answer the question.
 
-        For counts, `search` looks for other sources stating the same figure, so that a
-        disagreement between sources is found even when only one of them was retrieved.
+        `search` looks further when the question needs it: a two-step question's inner
+        event, a list's items in other documents, another source's figure for a count.
         """
-        if missing_specifics(question, passages):
+        own = own_words(question)
+        q = analysis.analyse(question)
+        if not analysis.is_english(own):
+            return refusal(NOT_ENGLISH)
+        if missing_names(q, passages, own):
             return refusal()
-        ranked = [c for c in self.candidates(question, passages) if c.overlap > 0]
-        if not ranked or self.evidence(ranked, passages) < self.min_evidence:
+        if q.inner and search is not None:
+            return self._two_step(q, passages, search, own)
+        if (q.kind == "list" or q.order) and search is not None:
+            # Lists gather items, and "first" or "current" compares dates, across more
+            # documents than an answer's passages.
+            passages = _merged(passages, search(q.text, 16))
+        ranked = self.candidates(q, passages)
+        if not ranked or not self._answers(q, ranked, own):
             return refusal()
-        kind = question_type(question)
-        lead = ranked[0]
-        disagreement = None
-        if kind == "count":
-            pool = ranked
-            focus = text.focus_noun(question)
-            if search is not None and focus and ranked[0].counts:
-                pool = ranked + self._corroborating(question, focus, passages, search)
-            lead, disagreement = _latest_of_disagreeing(pool)
-        chosen = [lead]
-        limit = 2 if kind in ("count", "when", "who", "where") else self.max_sentences
-        for cand in ranked[1:]:
-            if len(chosen) >= limit or cand.score < 0.8 * ranked[0].score:
-                break
-            if cand is disagreement or any(_similar(cand.quote, c.quote) for c in chosen):
-                continue
-            if kind == "count" and cand.counts[:1] != lead.counts[:1]:
-                continue  # a second, different number would muddle a count answer
-            chosen.append(cand)
-        return _compose(chosen, disagreement)
+        if q.kind == "number" and search is not None:
+            ranked = _merged_candidates(ranked, self.candidates(q, search(q.text, 20)))
+        if q.kind == "comparison" and len(q.sides) >= 2 and search is not None:
+            return compose.answer(q, ranked, per_side=self._sides(q, passages, search))
+        return compose.answer(q, ranked)
 
+    def _sides(
+        self, q: Question, passages: Sequence[Passage], search: Search
+    ) -> list[list[Candidate]]:
+        """Each side of a comparison ranked on its own: the question without the other side."""
+        out = []
+        for side in q.sides[:2]:
+            asked = q.text
+            for other in q.sides[:2]:
+                if other != side:
+                    asked = re.sub(rf"\b{re.escape(other)}\b", "", asked)
+            side_q = dataclasses.replace(analysis.analyse(asked), kind="other", target="")
+            pool = _merged(passages, search(asked, 8))
+            folded = text.fold(side)
+            out.append([c for c in self.candidates(side_q, pool) if folded in text.fold(c.quote)])
+        return out
 
-def _latest_of_disagreeing(ranked: list[Candidate]) -> tuple[Candidate, Candidate | None]:
-    """For counts: when sources of different dates give different figures for the question's
-    focus ('nine times' against 'for the eighth time'), lead with the latest source and keep
-    the best older one to mention. Sentences that report or correct a claim do not count."""
-    best = ranked[0]
-    strong = sorted(
-        (c for c in ranked if c.counts and c.score >= 0.6 * best.score and not _hedged(c.quote)),
-        key=lambda c: -c.score,
-    )
-    if not strong:
-        return best, None
-    newest = max(c.passage.date or "" for c in strong)
-    latest = next(c for c in strong if (c.passage.date or "") == newest)
-    lead = latest if latest.score >= 0.9 * best.score else best
-    for other in strong:
-        if (
-            other.passage.source != lead.passage.source
-            and (other.passage.date or "") < (lead.passage.date or "")
-            and other.counts[0] not in lead.counts
-        ):
-            return lead, other
-    return lead, None
+    def _answers(self, q: Question, ranked: Sequence[Candidate], own: str) -> bool:
+        if self.evidence(q, ranked, own) < self.min_evidence:
+            return False
+        if q.kind in _STRICT or (q.kind == "list" and q.target):
+            best = ranked[0].score
+            return any(c.features["type_match"] >= 0.6 for c in ranked if c.score >= 0.5 * best)
+        return True
 
-
-def _similar(a: str, b: str) -> bool:
-    ta, tb = set(text.terms(a)), set(text.terms(b))
-    return len(ta & tb) / max(1, min(len(ta), len(tb))) > 0.7
-
-
-def _cite(sentence: str, n: int | str) -> str:
-    """Puts the marker before the sentence's final punctuation: 'It was signed [1].'"""
-    stripped = sentence.rstrip()
-    closing = ""
-    while stripped and stripped[-1] in '"”’)':
-        closing = stripped[-1] + closing
-        stripped = stripped[:-1]
-    end = stripped[-1] if stripped and stripped[-1] in ".!?" else "."
-    body = stripped[:-1] if stripped and stripped[-1] in ".!?" else stripped
-    return f"{body}{closing} [{n}]{end}"
-
-
-def _long_date(iso: str | None) -> str:
-    if not iso:
-        return "undated"
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
-def _compose(chosen: list[Candidate], disagreement: Candidate | None) -> Draft:
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
-
-    def number(cand: Candidate) -> int:
-        key = cand.passage.chunk_id + "\x00" + cand.quote
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            citations.append(Citation(numbers[key], cand.passage, cand.quote))
-        return numbers[key]
-
-    parts = [_cite(c.quote, number(c)) for c in chosen]
-    if disagreement is not None:
-        lead = chosen[0]
-        older, newer = disagreement.passage, lead.passage
-        parts.append(
-            f"The sources disagree: “{older.title}” ({_long_date(older.date)}) says "
-            f"“{disagreement.quote.rstrip('.')}” [{number(disagreement)}]; this answer follows "
-            f"the latest source, dated {_long_date(newer.date)} [{number(lead)}]."
+    def _two_step(
+        self, q: Question, passages: Sequence[Passage], search: Search, own: str
+    ) -> Draft:
+        """'Who was Secretary General when Poland first invoked Article 4?': find when the
+        inner event happened, then answer the outer question at that date."""
+        inner = dataclasses.replace(analysis.analyse(q.inner), kind="date", target="")
+        inner_ranked = self.candidates(inner, search(q.inner, 8))
+        event = compose.pick(inner, inner_ranked) if inner_ranked else None
+        dates = text.date_values(event.quote) if event else []
+        if event is None or not dates or event.features["type_match"] < 0.6:
+            ranked = self.candidates(q, passages)
+            if not ranked or not self._answers(q, ranked, own):
+                return refusal()
+            return compose.answer(q, ranked)
+        when = min(dates) if inner.order != "latest" else max(dates)
+        # A year alone is made precise by another sentence about the same event that
+        # gives the day in that year.
+        if when % 10000 == 0:
+            for cand in inner_ranked:
+                days = [
+                    d
+                    for d in text.date_values(cand.quote)
+                    if d // 10000 == when // 10000 and d % 100
+                ]
+                if days and cand.features["entity_cover"] >= event.features["entity_cover"]:
+                    when = min(days)
+                    break
+        outer_text = f"{q.outer} {text.spoken_date(when)}"
+        outer = dataclasses.replace(
+            analysis.analyse(outer_text), order="", years=(str(when // 10000),)
         )
-    return Draft(answer=" ".join(parts), refused=False, citations=tuple(citations))
+        ranked = self.candidates(outer, _merged(search(outer_text, 8), passages))
+        if not ranked or not self._answers(outer, ranked, own):
+            return refusal()
+        return compose.answer(outer, ranked, at=when, event=event)
+
+
+def _entities(passage: Passage) -> tuple[Entity, ...]:
+    return passage.entities or analysis.parse_chunk(passage.text)
+
+
+def _merged(first: Sequence[Passage], more: Sequence[Passage]) -> list[Passage]:
+    seen = {p.chunk_id for p in first}
+    return [*first, *(p for p in more if p.chunk_id not in seen)]
+
+
+def _merged_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
+    seen = {c.quote for c in first}
+    return sorted([*first, *(c for c in more if c.quote not in seen)], key=lambda c: -c.score)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant import text
 from assistant.schema import Turn
 
 _ANAPHORA = re.compile(
@@ -21,7 +22,7 @@ _NOT_NAMES = frozenset(
     """
     what when where why who whom whose which how is are was were did does do can could
     would should will has have had and but or the a an in on at of for to tell give list
-    explain describe i please
+    explain describe i please yes no
     """.split()
 )
 # A name runs over capitalised words ("North Atlantic Council") but stops after a
@@ -54,10 +55,55 @@ def needs_context(question: str) -> bool:
     return len(question.split()) <= 4 and not own
 
 
+# "the second one", "the latter", "the last time": an item of the last answer, by position.
+_ORDINAL = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|sixth|last|latest|final|former|latter)\b"
+    r"(?:\s+(one|time|request|invocation|meeting|case|incident|attack|occasion))?",
+    re.IGNORECASE,
+)
+_POSITION = {
+    "first": 0,
+    "former": 0,
+    "second": 1,
+    "third": 2,
+    "fourth": 3,
+    "fifth": 4,
+    "sixth": 5,
+    "last": -1,
+    "latest": -1,
+    "final": -1,
+    "latter": -1,
+}
+# "that meeting", "this request": an event the last answer dated.
+_EVENT = re.compile(
+    r"\b(that|this|the same|those)\s+(meeting|request|invocation|session|day|incident|attack|"
+    r"consultation|statement|decision|time|year)\b",
+    re.IGNORECASE,
+)
+
+
+def referred_item(question: str, answer: str) -> str:
+    """What 'the second one' or 'that meeting' points at in the last answer, or ''."""
+    said = re.sub(r"\[\d+\]", "", answer)
+    dates = text.date_mentions(said) or text.months(said)
+    match = _ORDINAL.search(question)
+    if match and (match.group(2) or match.group(1).lower() in ("former", "latter")):
+        items = dates or [e for e in entities(said) if not e.startswith("Article")]
+        at = _POSITION[match.group(1).lower()]
+        if items and -len(items) <= at < len(items):
+            return items[at]
+    if _EVENT.search(question) and dates:
+        precise = [d for d in dates if text.has_full_date(d)]
+        return (precise or dates)[0]
+    return ""
+
+
 def rewrite(question: str, history: Sequence[Turn]) -> str:
     """Returns the question made standalone using the latest turns."""
     asked = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
-    if not asked or not needs_context(question):
+    answers = [t.content for t in history if t.role == "assistant"]
+    item = referred_item(question, answers[-1]) if answers else ""
+    if not asked or not (needs_context(question) or item):
         return question
     previous = asked[-1]
     # A previous follow-up borrowed its subject too: walk back to one that names it.
@@ -75,8 +121,12 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             return previous.replace(old[0], new, 1)
         return f"{previous.rstrip(' ?')} {new}?"
     context = [e for e in entities(previous) if e not in question]
-    answers = [t.content for t in history if t.role == "assistant"]
-    if answers and _ANAPHORA.search(question):
+    if item:
+        # The answer's subject ("Turkey, five times: ...") and the item it listed.
+        subjects = [e for e in entities(re.sub(r"\[\d+\]", "", answers[-1])) if e not in item]
+        named = [e for e in context if not e.startswith("Article") and not text.years(e)]
+        context += [e for e in subjects[:1] if e not in context and not named] + [item]
+    elif answers and _ANAPHORA.search(question):
         # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.
         said = re.sub(r"\[\d+\]", "", answers[-1])
         fresh = [e for e in entities(said) if e not in previous and e not in question]

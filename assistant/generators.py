@@ -1,99 +1,93 @@
-"""Answer generators chosen by name (ASSISTANT_GENERATOR)."""
+"""Answer generators chosen by name (ASSISTANT_GENERATOR), all behind one contract."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol, cast
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
+from assistant.embeddings import VectorCache
 from assistant.errors import unknown_name
-from assistant.extractive import Draft, ExtractiveGenerator, Search
-from assistant.schema import Passage, Turn
-
-if TYPE_CHECKING:
-    from assistant.pipeline import Assistant
+from assistant.extractive import ExtractiveGenerator
+from assistant.schema import Draft, Passage, Search, Turn
+from assistant.settings import Settings
 
 
 class Generator(Protocol):
-    """Turns a question and retrieved passages into a cited draft answer."""
+    """Turns a question, its passages and the conversation into a cited draft answer."""
 
     name: str
 
-    def generate(self, question: str, passages: Sequence[Passage]) -> Draft: ...
+    def generate(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn],
+        search: Search | None,
+    ) -> Draft: ...
 
 
-class StreamingGenerator(Generator, Protocol):
-    """A generator that can also yield text as it is produced, then the checked draft."""
+@runtime_checkable
+class StreamingGenerator(Protocol):
+    """A generator that also yields text as it is produced, ending with the checked draft,
+    and rewrites follow-ups itself."""
+
+    name: str
+
+    def generate(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn],
+        search: Search | None,
+    ) -> Draft: ...
 
     def stream(
         self,
         question: str,
         passages: Sequence[Passage],
         history: Sequence[Turn],
-        search: Search | None = None,
+        search: Search | None,
     ) -> Iterator[str | Draft]: ...
 
-
-class ConversationalGenerator(Generator, Protocol):
-    """A generator whose prompt also carries the earlier turns (uses_history = True)."""
-
-    uses_history: bool
-
-    def generate(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        history: Sequence[Turn] = (),
-        search: Search | None = None,
-    ) -> Draft: ...
+    def condense(self, question: str, history: Sequence[Turn]) -> str: ...
 
 
-def draft(
-    generator: Generator,
-    question: str,
-    passages: Sequence[Passage],
-    history: Sequence[Turn],
-    search: Search | None = None,
-) -> Draft:
-    """The generator's draft; generators that use the conversation also get the history,
-    and those that corroborate figures get a search within the question's filters."""
-    if getattr(generator, "uses_history", False):
-        return cast("ConversationalGenerator", generator).generate(
-            question, passages, history, search
-        )
-    if search is not None and getattr(generator, "corroborates", False):
-        return cast("ExtractiveGenerator", generator).generate(question, passages, search)
-    return generator.generate(question, passages)
+@dataclass(frozen=True)
+class Parts:
+    """What generators are built from: settings, the corpus's term weights, the vectors."""
+
+    settings: Settings
+    idf: Callable[[str], float]
+    vectors: VectorCache
 
 
-def _extractive(assistant: Assistant) -> Generator:
-    return ExtractiveGenerator(
-        idf=lambda term: assistant.retriever.lexical.idf(term),
-        vectors=assistant.index.vectors,
-        min_evidence=assistant.settings.min_evidence,
-    )
+def extractive(parts: Parts) -> ExtractiveGenerator:
+    """The offline generator, also the fallback of the others."""
+    return ExtractiveGenerator(parts.idf, parts.vectors, parts.settings.min_evidence)
 
 
-def _llm(kind: str) -> Callable[[Assistant], Generator]:
-    def factory(assistant: Assistant) -> Generator:
+def _llm(kind: str) -> Callable[[Parts], Generator]:
+    def factory(parts: Parts) -> Generator:
         # Imported here: LangChain's model clients and transformers are slow to import.
         from assistant import llm
 
-        return llm.build(kind, assistant)
+        return llm.build(kind, parts.settings, parts.vectors, extractive(parts))
 
     return factory
 
 
-GENERATORS: dict[str, Callable[[Assistant], Generator]] = {
-    "extractive": _extractive,
+GENERATORS: dict[str, Callable[[Parts], Generator]] = {
+    "extractive": extractive,
     "openai": _llm("openai"),
     "huggingface": _llm("huggingface"),
 }
 
 
-def build(name: str, assistant: Assistant) -> Generator:
+def build(name: str, parts: Parts) -> Generator:
     """Builds the generator registered under name. Raises SettingsError for unknown names."""
     try:
         factory = GENERATORS[name]
     except KeyError:
         raise unknown_name("generator", name, list(GENERATORS)) from None
-    return factory(assistant)
+    return factory(parts)

@@ -11,19 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from assistant import followup, generators, prompting
+from assistant import followup, prompting
 from assistant.errors import GeneratorUnavailable, SettingsError, unknown_name
-from assistant.extractive import Draft, Search, refusal
 from assistant.grounding import Grounding
-from assistant.schema import Passage, Turn
+from assistant.schema import Draft, Passage, Search, Turn, refusal
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-    from assistant.generators import Generator
-    from assistant.pipeline import Assistant
+    from assistant.embeddings import VectorCache
+    from assistant.extractive import ExtractiveGenerator
 
 log = logging.getLogger(__name__)
 
@@ -135,14 +134,12 @@ def describe(exc: Exception, settings: Settings) -> str:
 class LLMGenerator:
     """Answers with a chat model; the citation check decides what reaches the user."""
 
-    uses_history = True
-
     def __init__(
         self,
         name: str,
         model: BaseChatModel,
         settings: Settings,
-        offline: Generator,
+        offline: ExtractiveGenerator,
         grounding: Grounding,
     ) -> None:
         self.name = name
@@ -157,11 +154,11 @@ class LLMGenerator:
         self,
         question: str,
         passages: Sequence[Passage],
-        history: Sequence[Turn] = (),
-        search: Search | None = None,
+        history: Sequence[Turn],
+        search: Search | None,
     ) -> Draft:
         """A checked answer from the model, or the extractive one when it cannot give one."""
-        offline = generators.draft(self.offline, question, passages, (), search)
+        offline = self.offline.generate(question, passages, (), search)
         if offline.refused:
             return offline
         messages, sources = prompting.answer_messages(
@@ -178,10 +175,10 @@ class LLMGenerator:
         question: str,
         passages: Sequence[Passage],
         history: Sequence[Turn],
-        search: Search | None = None,
+        search: Search | None,
     ) -> Iterator[str | Draft]:
         """Yields the model's text as it comes, then the checked draft."""
-        offline = generators.draft(self.offline, question, passages, (), search)
+        offline = self.offline.generate(question, passages, (), search)
         if offline.refused:
             yield offline.answer
             yield offline
@@ -270,12 +267,13 @@ class LLMGenerator:
         return GeneratorUnavailable(reason)
 
 
-def build(name: str, assistant: Assistant) -> LLMGenerator:
-    """The generator for the named model kind, checking against the assistant's embeddings."""
+def build(
+    name: str, settings: Settings, vectors: VectorCache, offline: ExtractiveGenerator
+) -> LLMGenerator:
+    """The generator for the named model kind; its citation check uses the index's vectors."""
     try:
         make = MODELS[name]
     except KeyError:
         raise unknown_name("language model", name, list(MODELS)) from None
-    settings = assistant.settings
-    grounding = Grounding(assistant.index.vectors.documents, settings.support_threshold)
-    return LLMGenerator(name, make(settings), settings, assistant.extractive, grounding)
+    grounding = Grounding(vectors.documents, settings.support_threshold)
+    return LLMGenerator(name, make(settings), settings, offline, grounding)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import followup, generators
+from assistant import analysis, followup, generators
 from assistant.errors import BadQuestion
-from assistant.extractive import Draft, Search
 from assistant.index import Index, IngestReport, Progress
 from assistant.retrieval import Filters, HybridRetriever
-from assistant.schema import Answer, Passage, Turn, parse_history
+from assistant.schema import Answer, Draft, Passage, Search, Turn, parse_history
 from assistant.settings import Settings
 
 
@@ -34,7 +34,28 @@ def to_passage(doc: Document) -> Passage:
         date=str(meta.get("date") or "") or None,
         heading=str(meta.get("heading", "")),
         url=urls[0] if urls else "",
+        entities=analysis.load(str(meta.get("entities") or "[]"), doc.page_content),
     )
+
+
+@dataclass(frozen=True)
+class Request:
+    """A checked question with its conversation, filters and passage count."""
+
+    question: str
+    history: tuple[Turn, ...]
+    filters: Filters
+    k: int | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request after the follow-up rewrite and retrieval."""
+
+    request: Request
+    standalone: str
+    passages: tuple[Passage, ...]
+    retrieve_ms: float
 
 
 class Assistant:
@@ -46,13 +67,18 @@ class Assistant:
         self.retriever = HybridRetriever(index=self.index, k=settings.top_k)
 
     @cached_property
-    def generator(self) -> generators.Generator:
-        return generators.build(self.settings.generator, self)
+    def parts(self) -> generators.Parts:
+        """What generators are built from."""
+        lexical = self.retriever
+        return generators.Parts(
+            settings=self.settings,
+            idf=lambda term: lexical.lexical.idf(term),
+            vectors=self.index.vectors,
+        )
 
     @cached_property
-    def extractive(self) -> generators.Generator:
-        """The offline generator, also the fallback for the others."""
-        return generators.build("extractive", self)
+    def generator(self) -> generators.Generator:
+        return generators.build(self.settings.generator, self.parts)
 
     # ----- ingestion ---------------------------------------------------------
     def ingest(
@@ -84,9 +110,8 @@ class Assistant:
 
     def standalone(self, question: str, history: Sequence[Turn]) -> str:
         """The question rewritten so it makes sense without the conversation."""
-        condense = getattr(self.generator, "condense", None)
-        if condense is not None and history:
-            return str(condense(question, history))
+        if history and isinstance(self.generator, generators.StreamingGenerator):
+            return self.generator.condense(question, history)
         return followup.rewrite(question, history)
 
     def retrieve(
@@ -96,74 +121,29 @@ class Assistant:
         docs = self.retriever.invoke(query, filters=filters or Filters(), k=k)
         return [to_passage(d) for d in docs]
 
-    def _draft(self, inp: dict[str, Any]) -> Draft:
-        return generators.draft(
-            self.generator,
-            inp["standalone"],
-            inp["retrieval"]["passages"],
-            inp["history"],
-            search=self._search(inp["filters"]),
-        )
+    def search(self, filters: Filters) -> Search:
+        """A search within the request's filters, for generators that look further."""
+        return lambda query, k: self.retrieve(query, filters, k)
 
-    def _search(self, filters: Filters) -> Search:
-        # Generators that check figures against other sources search within the same
-        # filters as the question.
-        return lambda query: self.keyword_search(query, filters)
-
-    def keyword_search(self, query: str, filters: Filters, k: int = 30) -> list[Passage]:
-        """BM25 alone, deeper than the answer's passages: for corroborating figures."""
-        hits = self.retriever.lexical.search(query, k, filters)
-        top = hits[0][1] if hits else 1.0
-        return [
-            to_passage(
-                Document(
-                    doc.page_content,
-                    metadata={**doc.metadata, "chunk_id": doc.id, "score": score / top},
-                    id=doc.id,
-                )
-            )
-            for doc, score in hits
-        ]
-
-    @cached_property
-    def prepare(self) -> Runnable[dict[str, Any], dict[str, Any]]:
-        """question + history + filters -> standalone question -> passages (timed)."""
-
-        def condense(inp: dict[str, Any]) -> str:
-            return self.standalone(inp["question"], inp["history"])
-
-        def retrieve(inp: dict[str, Any]) -> dict[str, Any]:
-            started = time.perf_counter()
-            passages = self.retrieve(inp["standalone"], inp["filters"], inp.get("k"))
-            return {"passages": passages, "ms": (time.perf_counter() - started) * 1000}
-
-        return RunnablePassthrough.assign(
-            standalone=RunnableLambda(condense)
-        ) | RunnablePassthrough.assign(retrieval=RunnableLambda(retrieve))
-
-    @cached_property
-    def chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
-        """The retrieval chain followed by the generator, with timings."""
-
-        def answer(inp: dict[str, Any]) -> dict[str, Any]:
-            started = time.perf_counter()
-            draft = self._draft(inp)
-            return {"draft": draft, "ms": (time.perf_counter() - started) * 1000}
-
-        return self.prepare | RunnablePassthrough.assign(generation=RunnableLambda(answer))
-
-    def _inputs(
-        self, question: Any, history: Any, filters: Any, top_k: int | None
-    ) -> dict[str, Any]:
+    def request(self, question: Any, history: Any, filters: Any, top_k: int | None) -> Request:
+        """Checks a request's parts. Raises BadQuestion or IndexNotReady."""
         if top_k is not None and not (isinstance(top_k, int) and 1 <= top_k <= 50):
             raise BadQuestion("top_k must be a whole number between 1 and 50.")
         self.index.check_ready()
-        return {
-            "question": self.check_question(question),
-            "history": parse_history(history),
-            "filters": filters if isinstance(filters, Filters) else Filters.from_dict(filters),
-            "k": top_k,
-        }
+        return Request(
+            question=self.check_question(question),
+            history=tuple(parse_history(history)),
+            filters=filters if isinstance(filters, Filters) else Filters.from_dict(filters),
+            k=top_k,
+        )
+
+    def prepare(self, request: Request) -> Prepared:
+        """The follow-up rewritten, then the passages retrieved for it (timed)."""
+        standalone = self.standalone(request.question, request.history)
+        started = time.perf_counter()
+        passages = self.retrieve(standalone, request.filters, request.k)
+        ms = (time.perf_counter() - started) * 1000
+        return Prepared(request, standalone, tuple(passages), ms)
 
     def ask(
         self,
@@ -178,9 +158,9 @@ class Assistant:
             BadQuestion: the question, history or filters are unusable.
             IndexNotReady: there is no index yet.
         """
-        started = time.perf_counter()
-        out = self.chain.invoke(self._inputs(question, history, filters, top_k))
-        return _answer(out, out["generation"]["draft"], started, self.generator.name)
+        *_, final = self.stream(question, history, filters, top_k)
+        assert isinstance(final, Answer)
+        return final
 
     def stream(
         self,
@@ -191,24 +171,44 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yields pieces of answer text as they come, then the final checked Answer."""
         started = time.perf_counter()
-        inp = self.prepare.invoke(self._inputs(question, history, filters, top_k))
-        passages = inp["retrieval"]["passages"]
+        prepared = self.prepare(self.request(question, history, filters, top_k))
         t1 = time.perf_counter()
-        stream = getattr(self.generator, "stream", None)
+        request = prepared.request
+        args = (
+            prepared.standalone,
+            prepared.passages,
+            request.history,
+            self.search(request.filters),
+        )
         draft: Draft | None = None
-        if stream is None:
-            draft = self._draft(inp)
-            yield from _pieces(draft.answer)
-        else:
-            search = self._search(inp["filters"])
-            for item in stream(inp["standalone"], passages, inp["history"], search=search):
+        if isinstance(self.generator, generators.StreamingGenerator):
+            for item in self.generator.stream(*args):
                 if isinstance(item, Draft):
                     draft = item
                 else:
                     yield item
+        else:
+            draft = self.generator.generate(*args)
+            yield from _pieces(draft.answer)
         assert draft is not None, "a streaming generator must end with its Draft"
-        inp["generation"] = {"draft": draft, "ms": (time.perf_counter() - t1) * 1000}
-        yield _answer(inp, draft, started, self.generator.name)
+        yield _answer(prepared, draft, started, t1, self.generator.name)
+
+    @cached_property
+    def chain(self) -> Runnable[Request, Answer]:
+        """The same path as a LangChain runnable: request -> prepared -> answer."""
+
+        def generate(prepared: Prepared) -> Answer:
+            started = time.perf_counter()
+            request = prepared.request
+            draft = self.generator.generate(
+                prepared.standalone,
+                prepared.passages,
+                request.history,
+                self.search(request.filters),
+            )
+            return _answer(prepared, draft, started, started, self.generator.name)
+
+        return RunnableLambda(self.prepare) | RunnableLambda(generate)
 
 
 def _pieces(answer: str) -> Iterator[str]:
@@ -218,26 +218,28 @@ def _pieces(answer: str) -> Iterator[str]:
         yield word if i == len(words) - 1 else word + " "
 
 
-def _answer(out: dict[str, Any], draft: Draft, started: float, generator: str) -> Answer:
-    total = (time.perf_counter() - started) * 1000
+def _answer(
+    prepared: Prepared, draft: Draft, started: float, generated: float, generator: str
+) -> Answer:
+    now = time.perf_counter()
     return Answer(
-        question=out["question"],
+        question=prepared.request.question,
         answer=draft.answer,
         refused=draft.refused,
         citations=draft.citations,
-        retrieved=_with_cited(out["retrieval"]["passages"], draft),
+        retrieved=_with_cited(prepared.passages, draft),
         timings_ms={
-            "retrieve": round(out["retrieval"]["ms"], 2),
-            "answer": round(out["generation"]["ms"], 2),
-            "total": round(total, 2),
+            "retrieve": round(prepared.retrieve_ms, 2),
+            "answer": round((now - generated) * 1000, 2),
+            "total": round((now - started) * 1000, 2),
         },
-        standalone_question=out["standalone"],
+        standalone_question=prepared.standalone,
         generator=generator if not draft.fallback else "extractive",
         fallback=draft.fallback,
     )
 
 
-def _with_cited(passages: list[Passage], draft: Draft) -> tuple[Passage, ...]:
+def _with_cited(passages: Sequence[Passage], draft: Draft) -> tuple[Passage, ...]:
     """The retrieved passages, plus any a generator found by its own search and cited."""
     seen = {p.chunk_id for p in passages}
     extra = {

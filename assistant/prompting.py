@@ -113,13 +113,25 @@ def answer_messages(
 
     The sources come first: the conversation gets at most a quarter of the budget.
     """
-    fixed = len(load("answer_system")) + len(load("answer_user")) + len(question)
+    form = answer_form(question)
+    fixed = len(load("answer_system")) + len(load("answer_user")) + len(question) + len(form)
     turns = history_messages(history, min(context_chars // 4, max(0, context_chars - fixed) // 2))
     used = fixed + sum(len(str(m.content)) for m in turns)
     sources = fit_sources(passages, context_chars - used)
     blocks = "\n".join(source_block(n, p) for n, p in enumerate(sources, 1))
-    prompt = answer_template().invoke({"sources": blocks, "question": question, "history": turns})
+    prompt = answer_template().invoke(
+        {"sources": blocks, "question": question, "history": turns, "form": form}
+    )
     return prompt.to_messages(), sources
+
+
+def answer_form(question: str) -> str:
+    """How the answer should open, by the question's expected answer type."""
+    from assistant import analysis
+
+    q = analysis.analyse(question)
+    forms = dict(line.split(": ", 1) for line in load("answer_forms").splitlines() if ": " in line)
+    return forms.get(q.kind, forms["other"]).replace("{sides}", " and ".join(q.sides))
 
 
 def condense_messages(

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import BadQuestion
+
+if TYPE_CHECKING:
+    from assistant.analysis import Entity
 
 REFUSAL = (
     "The sources don't say. I found nothing in the indexed documents that answers this "
     "question, so I won't guess."
+)
+NOT_ENGLISH = (
+    "I answer questions in English only: the sources and the way I read questions are in "
+    "English, so I can't reliably understand this one. Please ask it in English."
 )
 
 
@@ -56,6 +63,8 @@ class Passage:
     date: str | None = None
     heading: str = ""
     url: str = ""
+    # Named entities found at ingestion (offsets into text); () for older indexes.
+    entities: tuple[Entity, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "chunk_id": self.chunk_id, "score": self.score}
@@ -81,6 +90,27 @@ class Citation:
             "score": p.score,
             "url": p.url,
         }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A generator's answer before timings and retrieval are attached."""
+
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    fallback: str = ""  # why an LLM answer was replaced by the extractive one
+
+
+def refusal(message: str = REFUSAL) -> Draft:
+    """The draft that says the sources don't answer (or why the question can't be)."""
+    return Draft(answer=message, refused=True)
+
+
+# Searches the index within the request's filters: (query, k) -> passages, best first.
+# Generators use it for a second look: a list's other items, a two-step question's inner
+# event, another source's figure for the same count.
+Search = Callable[[str, int], Sequence[Passage]]
 
 
 @dataclass(frozen=True)

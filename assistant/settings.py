@@ -30,8 +30,9 @@ class Settings:
     chunk_size: int = 800
     chunk_overlap: int = 120
     top_k: int = 6
-    # Calibrated on tests/data/nato_dev.jsonl: see docs/evaluation.md.
-    min_evidence: float = 0.45
+    # The answerability probability below which the offline answerer says the sources
+    # don't say; None uses the threshold fitted with the weights (docs/answers.md).
+    min_evidence: float | None = None
     max_question_chars: int = 1000
     max_file_mb: float = 20.0
     # HTTP request bodies above this are refused (413); a long conversation fits easily.
@@ -97,6 +98,8 @@ class Settings:
                 "ASSISTANT_LLM_TIMEOUT and ASSISTANT_LLM_MAX_TOKENS must be positive and "
                 "ASSISTANT_LLM_MAX_RETRIES at least 0."
             )
+        if self.min_evidence is not None and not 0 <= self.min_evidence <= 1:
+            raise SettingsError("ASSISTANT_MIN_EVIDENCE must be between 0 and 1.")
         if not 0 <= self.support_threshold <= 1:
             raise SettingsError("ASSISTANT_SUPPORT_THRESHOLD must be between 0 and 1.")
         for user in self.users:
@@ -128,7 +131,7 @@ def _parse(name: str, kind: str, raw: str) -> Any:
     try:
         if kind == "int":
             return int(raw)
-        if kind == "float":
+        if kind in ("float", "float | None"):
             return float(raw)
         if kind in ("Path", "Path | None"):
             return Path(raw).expanduser()

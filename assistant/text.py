@@ -100,7 +100,7 @@ def _span(body: str, start: int, end: int, offset: int) -> Iterator[tuple[int, i
         yield offset + start + lead, offset + start + lead + len(piece.strip())
 
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -174,8 +174,8 @@ def counts(text: str) -> list[int]:
     for w in words(without_dates):
         if w.replace(",", "").isdigit():
             found.append(int(w.replace(",", "")))
-        elif w in _NUMBER_WORDS:
-            found.append(_NUMBER_WORDS[w])
+        elif w in NUMBER_WORDS:
+            found.append(NUMBER_WORDS[w])
     return found
 
 
@@ -205,9 +205,16 @@ def focus_noun(question: str) -> str | None:
     return match.group(1) if match else None
 
 
+ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+
+
 def counts_of(noun: str, sentence: str) -> list[int]:
-    """Numbers attached to the noun: 'nine times' -> 9, 'for the eighth time' -> 8."""
+    """Numbers attached to the noun: 'nine times' -> 9, 'for the eighth time' -> 8.
+
+    Ordinals count only times ('the eighth time'); 'the first request' is not one request.
+    """
     target = stem(noun)
+    ordinals = target == "time"
     tokens = words(_NOT_COUNTS.sub(" ", _DATE.sub(" ", sentence)))
     found: list[int] = []
     for i, token in enumerate(tokens):
@@ -217,7 +224,57 @@ def counts_of(noun: str, sentence: str) -> list[int]:
             if before.replace(",", "").isdigit():
                 found.append(int(before.replace(",", "")))
                 break
-            if before in _NUMBER_WORDS:
-                found.append(_NUMBER_WORDS[before])
+            if before in NUMBER_WORDS and (ordinals or before not in ORDINALS):
+                found.append(NUMBER_WORDS[before])
                 break
     return found
+
+
+_MONTH_NO = {m: i for i, m in enumerate(_MONTHS.split("|"), 1)}
+_DATE_PARTS = re.compile(
+    rf"\b(?:(\d{{1,2}})(?:[–-]\d{{1,2}})?\s+)?({_MONTHS})\s+(?:\d{{1,2}},\s*)?((?:1[89]|20)\d\d)\b"
+    rf"|\b((?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:for|lasted|lasting|took|within|after)\s+(?:about\s+|nearly\s+|around\s+|over\s+)?"
+    r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+    r"a few|about \d+|nearly \d+)\s+(?:full\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|"
+    r"months?|years?|decades?)\b(?!\s+(?:ago|later|after|before|earlier))",
+    re.IGNORECASE,
+)
+
+
+def date_values(text: str) -> list[int]:
+    """The dates a text names as sortable YYYYMMDD numbers (a month alone gives day 00)."""
+    found = []
+    for day, month, year, bare in _DATE_PARTS.findall(text):
+        if bare:
+            found.append(int(bare) * 10000)
+        else:
+            found.append(int(year) * 10000 + _MONTH_NO[month.lower()] * 100 + int(day or 0))
+    return found
+
+
+def durations(text: str) -> list[str]:
+    """Stretches of time a text states: 'for about 12 minutes', 'two days'."""
+    return [m.group() for m in _DURATION.finditer(text)]
+
+
+def spoken_date(value: int) -> str:
+    """A YYYYMMDD number as words: 'on 3 March 2014', 'in March 2014', 'in 2014'."""
+    year, month, day = value // 10000, value // 100 % 100, value % 100
+    if not month:
+        return f"in {year}"
+    name = _MONTHS.split("|")[month - 1].capitalize()
+    return f"on {day} {name} {year}" if day else f"in {name} {year}"
+
+
+def date_mentions(text: str) -> list[str]:
+    """The dates a text names, in order: '2003', 'June 2012', '10 September 2025'."""
+    return [m.group() for m in _DATE.finditer(text)]
+
+
+def months(text: str) -> list[str]:
+    """Month names a text mentions on their own ('in June ... in October')."""
+    return re.findall(rf"\b(?:{_MONTHS})\b", text, re.IGNORECASE)

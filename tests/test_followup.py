@@ -68,3 +68,31 @@ def test_own_words_drops_the_borrowed_context() -> None:
     standalone = rewrite("What was the reason?", POLAND_2014)
     assert own_words(standalone) == "What was the reason?"
     assert own_words("Was it (really) true?") == "Was it (really) true?"
+
+
+def test_an_ordinal_picks_the_item_of_the_last_answer() -> None:
+    history = [
+        Turn("user", "Which ally asked the most often?"),
+        Turn("assistant", "Denmark, three times: 1994, June 1999 and 2005 [1]."),
+    ]
+    standalone = rewrite("What caused the second one?", history)
+    assert "June 1999" in standalone and "Denmark" in standalone
+    assert "1994" not in standalone
+    assert "2005" in rewrite("and the last one?", history)
+
+
+def test_an_ordinal_over_months_alone() -> None:
+    history = [
+        Turn("user", "Norway asked twice in 1999, right?"),
+        Turn("assistant", "Yes: in June after a collision, and in October after a blockade."),
+    ]
+    standalone = rewrite("how many ships were in the second one?", history)
+    assert "October" in standalone and "Norway" in standalone and "June" not in standalone
+
+
+def test_that_meeting_takes_the_date_the_last_answer_gave() -> None:
+    history = [
+        Turn("user", "When did Norway ask for consultations?"),
+        Turn("assistant", "On 3 May 1999; the Council met the same day [1]."),
+    ]
+    assert "3 May 1999" in rewrite("What was decided at that meeting?", history)

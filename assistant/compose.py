@@ -1,0 +1,410 @@
+"""Composes the offline answer by what the question asks for: a direct answer first (the
+person, date, number, "Yes." or "No.", the list), then the sentences it rests on, each
+with the number of its source. One chunk has one source number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant import text
+from assistant.analysis import WANTED, Question
+from assistant.schema import Citation, Draft
+
+if TYPE_CHECKING:
+    from assistant.extractive import Candidate
+
+_NEGATION = re.compile(
+    r"\b(not|no|never|neither|nor|none|without|declined|refused|rejected|blocked|cannot|"
+    r"contradict\w*|false(ly)?|wrong(ly)?|denied|no longer|"
+    r"\w+n['’]t)\b",
+    re.IGNORECASE,
+)
+# Answers stop adding sentences below this share of the best sentence's score.
+_KEEP = 0.8
+
+
+class Sources:
+    """Numbers the cited chunks in order of first use, one number per chunk."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.citations: list[Citation] = []
+
+    def cite(self, cand: Candidate) -> int:
+        key = cand.passage.chunk_id
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
+            self.citations.append(Citation(self.numbers[key], cand.passage, cand.quote))
+        return self.numbers[key]
+
+    def sentence(self, cand: Candidate) -> str:
+        return cite(cand.quote, [self.cite(cand)])
+
+    def draft(self, parts: Sequence[str]) -> Draft:
+        return Draft(
+            answer=" ".join(p for p in parts if p), refused=False, citations=tuple(self.citations)
+        )
+
+
+def cite(sentence: str, ns: Sequence[int]) -> str:
+    """Puts the markers before the sentence's final punctuation: 'It was signed [1].'"""
+    stripped = sentence.rstrip()
+    closing = ""
+    while stripped and stripped[-1] in '"”’)':
+        closing = stripped[-1] + closing
+        stripped = stripped[:-1]
+    end = stripped[-1] if stripped and stripped[-1] in ".!?" else "."
+    body = stripped[:-1] if stripped and stripped[-1] in ".!?" else stripped
+    markers = "".join(f"[{n}]" for n in dict.fromkeys(ns))
+    return f"{body}{closing} {markers}{end}"
+
+
+def _when(cand: Candidate) -> list[int]:
+    """The dates a sentence names, else its document's date."""
+    found = text.date_values(cand.quote)
+    if found:
+        return found
+    return [int(cand.passage.date.replace("-", ""))] if cand.passage.date else []
+
+
+def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Candidate:
+    """The sentence to lead with: the best, or among the good ones the earliest or latest
+    when the question asks for 'first' or 'current', or the one that fits a date."""
+    best = ranked[0]
+    # Sentences about the question's own subject, stating facts rather than doubts; an
+    # order ("the latest") looks further down, since the newest fact may be worded apart.
+    cover = max(c.features["entity_cover"] for c in ranked[:5])
+    floor = 0.25 if q.order and at is None else 0.6
+    good = [
+        c
+        for c in ranked
+        if c.score >= floor * best.score
+        and c.features["type_match"] >= min(0.6, best.features["type_match"])
+        and c.features["entity_cover"] >= cover
+        and c.features["hedged"] < 1.0
+    ] or [best]
+    best = good[0]
+    if at is not None:
+        return max(good, key=lambda c: (_fits_date(c, at), c.score))
+    if q.order == "latest":
+        # Sentences that date themselves first; a document's date stands in otherwise.
+        dated = [c for c in good if text.date_values(c.quote)] or [c for c in good if _when(c)]
+        return max(dated, key=lambda c: (max(_when(c)), c.score)) if dated else best
+    if q.order == "first":
+        dated = [c for c in good if text.date_values(c.quote)]
+        return (
+            min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
+        )
+    return best
+
+
+def _fits_date(cand: Candidate, at: int) -> float:
+    """1 when the sentence names the date's month or spans it, 0.5 for its year."""
+    dates = text.date_values(cand.quote)
+    if any(d // 100 == at // 100 and d % 100 in (0, at % 100) for d in dates):
+        return 1.0
+    if len(dates) >= 2 and min(dates) <= at <= max(dates):
+        return 0.9
+    return 0.5 if any(d // 10000 == at // 10000 for d in dates) else 0.0
+
+
+def span(q: Question, cand: Candidate) -> str:
+    """The short direct answer inside the sentence: a name, date, number or stretch."""
+    kind = q.kind
+    if kind in ("person", "place", "organisation"):
+        found = cand.named(WANTED[kind], q)
+        return found[0] if found else ""
+    if kind == "date":
+        asked = text.fold(q.text)
+        found = [d for d in text.date_mentions(cand.quote) if text.fold(d) not in asked]
+        found = found or cand.named(WANTED["date"], q)
+        found.sort(key=lambda d: (-_precision(d), not any(y in d for y in q.years)))
+        return found[0] if found else ""
+    if kind == "duration":
+        found = text.durations(cand.quote)
+        return found[0] if found else ""
+    if kind == "number":
+        figure = count_of(q, cand.quote)
+        return str(figure) if figure is not None else ""
+    return ""
+
+
+def _precision(date: str) -> int:
+    """2 for a day, 1 for a year, 0 for anything vaguer."""
+    return 2 if text.has_full_date(date) else 1 if text.years(date) else 0
+
+
+def count_of(q: Question, sentence: str) -> int | None:
+    """The figure a sentence gives for what the question counts."""
+    counted = counted_as(q, sentence)
+    return counted[0] if counted else None
+
+
+def counted_as(q: Question, sentence: str) -> tuple[int, str] | None:
+    """The figure a sentence gives for what the question counts, and the noun it counts."""
+    from assistant.extractive import counted_nouns
+
+    for noun in counted_nouns(q.focus):
+        found = text.counts_of(noun, sentence)
+        if found:
+            return found[0], text.stem(noun)
+    return None
+
+
+def say_count(figure: int, focus: str | None) -> str:
+    """'Nine times.', '12 countries.': the figure with what it counts."""
+    words = {
+        v: k
+        for k, v in text.NUMBER_WORDS.items()
+        if k not in text.ORDINALS and k not in ("once", "twice")
+    }
+    said = words.get(figure, f"{figure:,}") if figure <= 12 else f"{figure:,}"
+    noun = (focus or "").strip()
+    if figure == 1 and noun.endswith("s"):
+        noun = noun[:-1]
+    return f"{said[0].upper()}{said[1:]}{' ' + noun if noun else ''}."
+
+
+def _leads_with(sentence: str, answer: str) -> bool:
+    """True when the sentence already says the answer within its first words."""
+    head = " ".join(sentence.split()[:8])
+    return text.fold(answer) in text.fold(head)
+
+
+def answer(
+    q: Question,
+    ranked: Sequence[Candidate],
+    at: int | None = None,
+    event: Candidate | None = None,
+    per_side: Sequence[Sequence[Candidate]] = (),
+) -> Draft:
+    """The cited answer to q from its ranked sentences."""
+    sources = Sources()
+    if q.kind == "list":
+        return listing(q, ranked, sources)
+    if q.kind == "comparison" and len(q.sides) >= 2:
+        return comparison(q, ranked, sources, per_side)
+    lead = pick(q, ranked, at)
+    parts: list[str] = []
+    if q.kind == "yes-no":
+        if ranked[0].features["hedged"] >= 1.0 and ranked[0].features["entity_cover"] >= 1.0:
+            # The best evidence says the point is unconfirmed: say so rather than guess.
+            return Draft(
+                answer="The sources don't confirm it either way: " + sources.sentence(ranked[0]),
+                refused=True,
+                citations=tuple(sources.citations),
+            )
+        said, lead = polar(q, ranked)
+        parts.append("Yes." if said else "No.")
+    elif q.kind == "number":
+        return counting(q, lead, ranked, sources)
+    else:
+        direct = span(q, lead)
+        if direct and not _leads_with(lead.quote, direct):
+            parts.append(direct[0].upper() + direct[1:] + ".")
+    parts.append(sources.sentence(lead))
+    if event is not None:
+        parts.append(sources.sentence(event))
+    elif q.kind in ("reason", "definition", "other", "yes-no"):
+        parts.extend(sources.sentence(c) for c in _more(lead, ranked, 1))
+    return sources.draft(parts)
+
+
+def _more(lead: Candidate, ranked: Sequence[Candidate], n: int) -> list[Candidate]:
+    """Up to n further sentences close in score to the lead and not repeating it."""
+    out: list[Candidate] = []
+    for cand in ranked:
+        if len(out) >= n or cand.score < _KEEP * lead.score:
+            break
+        if cand is lead or any(similar(cand.quote, c.quote) for c in [lead, *out]):
+            continue
+        if cand.features["hedged"] >= 1.0:
+            continue
+        out.append(cand)
+    return out
+
+
+def similar(a: str, b: str) -> bool:
+    """True when two sentences say nearly the same (most words of both are shared)."""
+    ta, tb = set(text.terms(a)), set(text.terms(b))
+    return len(ta & tb) / max(1, len(ta | tb)) > 0.6
+
+
+def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
+    """Yes or no, and the sentence that says so.
+
+    The evidence says no when a sentence nearly as relevant as the best one negates what
+    the question asks (a negated question flips it), or when the years the question names
+    are not the evidence's years.
+    """
+    lead = pick(q, ranked)
+    asked_negated = bool(_NEGATION.search(q.text))
+    if q.years and not any(y in c.quote for c in ranked[:5] for y in q.years):
+        return asked_negated, lead
+    close = [
+        c
+        for c in ranked[:8]
+        if c.score >= 0.7 * lead.score
+        and c.features["overlap"] >= 0.8 * lead.features["overlap"]
+        and c.features["hedged"] < 1.0
+    ]
+    negating = [c for c in close if _NEGATION.search(c.quote)]
+    if negating and not asked_negated:
+        return False, negating[0]
+    return not _NEGATION.search(lead.quote) or asked_negated, lead
+
+
+def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources: Sources) -> Draft:
+    """A count: the figure first, from an explicit statement; sources that disagree on the
+    same figure for the same subject are named, and the latest one is followed."""
+    stated = [c for c in ranked if c.score >= 0.5 * ranked[0].score and count_of(q, c.quote)]
+    if not stated:
+        parts = [sources.sentence(lead)]
+        return sources.draft(parts)
+    names = [text.fold(n) for n in q.names]
+
+    def same_subject(c: Candidate) -> bool:
+        folded = text.fold(c.quote)
+        return all(n in folded for n in names)
+
+    stated = [c for c in stated if same_subject(c)] or stated
+    best = max(stated, key=lambda c: c.score)
+    newest = max(c.passage.date or "" for c in stated)
+    latest = max((c for c in stated if (c.passage.date or "") == newest), key=lambda c: c.score)
+    lead = latest if latest.score >= 0.8 * best.score and not latest.features["hedged"] else best
+    figure = count_of(q, lead.quote)
+    parts = []
+    if figure is not None:
+        parts.append(say_count(figure, q.focus))
+    parts.append(sources.sentence(lead))
+    for other in stated:
+        older = other.passage
+        if (
+            older.source != lead.passage.source
+            and (older.date or "") < (lead.passage.date or "")
+            and count_of(q, other.quote) not in (None, figure)
+            and _noun(q, other.quote) == _noun(q, lead.quote)
+            and same_subject(other)
+            and not other.features["hedged"]
+        ):
+            parts.append(
+                f"The sources disagree: “{older.title}” ({long_date(older.date)}) says "
+                f"“{other.quote.rstrip('.')}” [{sources.cite(other)}]; this answer follows the "
+                f"latest source, dated {long_date(lead.passage.date)} [{sources.cite(lead)}]."
+            )
+            break
+    return sources.draft(parts)
+
+
+def _noun(q: Question, sentence: str) -> str:
+    counted = counted_as(q, sentence)
+    return counted[1] if counted else ""
+
+
+def _subject(name: str, quote: str) -> bool:
+    """True when the name opens the sentence, where a sentence names what it is about."""
+    head = " ".join(text.words(quote)[:4])
+    return text.fold(name).removeprefix("the ") in text.fold(head)
+
+
+def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft:
+    """A list: the items gathered across the best sentences, one item per entity."""
+    labels = WANTED.get(q.target, frozenset())
+    best = ranked[0].score
+    items: dict[str, tuple[str, Candidate]] = {}
+    used: list[Candidate] = []
+    good = [c for c in ranked if c.score >= 0.6 * best and c.features["hedged"] < 1.0]
+    # The best sentence that enumerates (two items or more) sets the list; when it states
+    # how many there are and names as many, the list is complete.
+    # Items of a kind the analysis has no type for ("signatories") need a real
+    # enumeration, three names or more, before they are taken for a list.
+    least = 3 if q.target == "name" else 2
+    enumerating = [c for c in good if len(cand_items(c, labels, q)) >= least]
+    if not enumerating and q.target == "name":
+        good = []
+    if enumerating:
+        first = enumerating[0]
+        used.append(first)
+        for item in cand_items(first, labels, q):
+            items.setdefault(_key(item), (item, first))
+        if len(items) in text.counts(first.quote):
+            good = []
+    # Other sentences add the items they are about (the name that opens them).
+    for cand in good:
+        if len(used) >= 6 or cand in used or cand.score < 0.5 * best:
+            continue
+        fresh = [f for f in cand_items(cand, labels, q) if _key(f) not in items]
+        fresh = [f for f in fresh if _subject(f, cand.quote)] if used else fresh
+        if fresh:
+            used.append(cand)
+            for item in fresh:
+                items[_key(item)] = (item, cand)
+    if not items:
+        lead = pick(q, ranked)
+        return sources.draft(
+            [sources.sentence(lead), *map(sources.sentence, _more(lead, ranked, 1))]
+        )
+    names = [name for name, _ in items.values()]
+    cited = [sources.cite(c) for c in used]
+    listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    parts = [cite(listed[0].upper() + listed[1:], cited)]
+    if len(used[0].quote.split()) <= 35:
+        parts.append(sources.sentence(used[0]))
+    return sources.draft(parts)
+
+
+def cand_items(cand: Candidate, labels: frozenset[str], q: Question) -> list[str]:
+    found = cand.named(labels, q) if labels else []
+    return list({_key(f): f for f in found}.values())
+
+
+def _key(name: str) -> str:
+    return text.fold(name).removeprefix("the ").strip()
+
+
+def comparison(
+    q: Question,
+    ranked: Sequence[Candidate],
+    sources: Sources,
+    per_side: Sequence[Sequence[Candidate]] = (),
+) -> Draft:
+    """A comparison: a sentence that sets the sides against each other if one does, then
+    the best sentence for each side (ranked for that side alone when per_side is given)."""
+    sides = [text.fold(s) for s in q.sides[:2]]
+    best = ranked[0].score
+    good = [c for c in ranked if c.score >= 0.4 * best]
+    chosen: list[Candidate] = []
+    both = [c for c in good if all(s in text.fold(c.quote) for s in sides)]
+    if both and both[0].score >= 0.8 * best:
+        chosen.append(both[0])
+    for i, side in enumerate(sides):
+        pool = list(per_side[i]) if i < len(per_side) else good
+        own = [
+            c
+            for c in pool
+            if side in text.fold(c.quote)
+            and c not in chosen
+            and not any(similar(c.quote, x.quote) for x in chosen)
+            and c.features["hedged"] < 1.0
+        ]
+        alone = [c for c in own if not any(s in text.fold(c.quote) for s in sides if s != side)]
+        pool = alone or own
+        if pool:
+            top = pool[0].score
+            close = [c for c in pool if c.score >= 0.6 * top]
+            close.sort(key=lambda c: (not _subject(side, c.quote), -c.score))
+            chosen.append(close[0])
+    if not chosen:
+        chosen = [ranked[0]]
+    return sources.draft([sources.sentence(c) for c in chosen[:3]])
+
+
+def long_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,104 @@
+"""Question analysis with spaCy: answer types, names, order, two-step and comparison parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import analysis
+from assistant.analysis import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who signed the letter for Denmark?", "person"),
+        ("When did Norway ask for talks?", "date"),
+        ("On what day did the Council meet?", "date"),
+        ("How many ships took part?", "number"),
+        ("How often has Greece asked?", "number"),
+        ("How long did the session last?", "duration"),
+        ("Why did Latvia ask for consultations?", "reason"),
+        ("Where was the summit held?", "place"),
+        ("Did Canada send aircraft?", "yes-no"),
+        ("Is the Council's decision binding?", "yes-no"),
+        ("What is the difference between the two clauses?", "comparison"),
+        ("Compare the 1999 and 2004 enlargements.", "comparison"),
+        ("Which countries sent ships?", "list"),
+        ("Name the founding members of the alliance.", "list"),
+        ("Walk me through the consultation process.", "definition"),
+        ("What does the preamble say?", "definition"),
+    ],
+)
+def test_the_expected_answer_type(question: str, kind: str) -> None:
+    assert analyse(question).kind == kind
+
+
+def test_list_items_get_their_own_type() -> None:
+    assert analyse("Which countries sent ships?").target == "place"
+    assert analyse("Name every Secretary General who chaired a session.").target == "person"
+    # A plural the analysis has no type for still lists named things.
+    assert analyse("List the signatories of the letter.").target == "name"
+
+
+def test_a_capitalised_first_word_is_not_a_name() -> None:
+    for question in ("Name the founding members of NATO", "Walk me through Article 4"):
+        assert "Name" not in analyse(question).names and "Walk" not in analyse(question).names
+
+
+def test_chat_shorthand_is_spelled_out() -> None:
+    q = analyse("whos the nato boss rn")
+    assert q.text.startswith("who is the NATO boss right now")
+    assert q.kind == "person" and q.order == "latest"
+    assert analyse("wat is art 4").text == "what is Article 4"
+
+
+def test_order_words() -> None:
+    assert analyse("Who is the current chair?").order == "latest"
+    assert analyse("When did Greece first ask?").order == "first"
+    assert analyse("When did Greece ask?").order == ""
+
+
+def test_a_two_step_question_is_split_at_its_inner_event() -> None:
+    q = analyse("Who was chair when Norway first asked for talks?")
+    assert q.kind == "person"
+    assert q.inner == "Norway first asked for talks"
+    assert q.outer == "Who was chair"
+    # A when-question is one step: its "when" is what it asks.
+    assert analyse("When did Norway ask for talks?").inner == ""
+
+
+def test_besides_excludes_a_name_from_what_is_asked() -> None:
+    q = analyse("Besides Norway, which countries asked for talks?")
+    assert q.kind == "list" and "Norway" in q.excluded and "Norway" not in q.names
+
+
+def test_comparison_sides_are_two_things_of_one_kind() -> None:
+    assert analyse("Compare Denmark's 1999 and 2004 requests.").sides == ("1999", "2004")
+    sides = analyse("What is the difference between Article 4 and Article 5?").sides
+    assert sides == ("Article 4", "Article 5")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui est le secrétaire général de l'OTAN ?",
+        "Wie oft wurde Artikel 4 ausgelöst?",
+        "¿Cuántas veces se ha invocado el artículo 4?",
+        "Ile razy Polska powołała się na artykuł 4?",
+    ],
+)
+def test_questions_in_other_languages_are_recognised(question: str) -> None:
+    assert not analysis.is_english(question)
+
+
+def test_english_questions_with_foreign_names_stay_english() -> None:
+    assert analysis.is_english("What happened at Akçakale in October 2012?")
+    assert analysis.is_english("Did the Sejm debate the request?")
+
+
+def test_passage_entities_round_trip_through_chunk_metadata() -> None:
+    chunk = "Title\n\nMark Rutte met Donald Tusk in Warsaw on 10 September 2025."
+    found = analysis.entities_of([chunk])[0]
+    restored = analysis.load(analysis.dump(found), chunk)
+    assert {(e.text, e.label) for e in restored} >= {("Mark Rutte", "PERSON"), ("Warsaw", "GPE")}
+    assert analysis.load("not json", chunk) == ()
