@@ -216,7 +216,11 @@ class Index:
 
         seen = {d.source: d.fingerprint for d in loaded.documents}
         kept = {s.source for s in loaded.skipped if self._path(s.source).exists()}
-        gone = [s for s in known if s not in seen and s not in kept and self._under(s, roots)]
+        gone = [
+            s
+            for s in known
+            if s not in seen and s not in kept and (self._under(s, roots) or not self._inside(s))
+        ]
         chunks = [
             c
             for d in loaded.documents
@@ -304,6 +308,13 @@ class Index:
     def _path(self, source: str) -> Path:
         path = Path(source)
         return path if path.is_absolute() else self.settings.corpus_dir / path
+
+    def _inside(self, source: str) -> bool:
+        """Whether a recorded source names a file in the corpus (earlier versions also
+        recorded files outside it, by absolute path: those are removed)."""
+        corpus = self.settings.corpus_dir.resolve()
+        path = self._path(source).resolve()
+        return not Path(source).is_absolute() and corpus in path.parents
 
     def _under(self, source: str, roots: list[Path]) -> bool:
         path = self._path(source).resolve()
