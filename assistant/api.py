@@ -7,17 +7,18 @@ import secrets
 import time
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from assistant.asgi import BodyLimit, json_error, route_path
+from assistant.asgi import BodyLimit, CatchAll, json_error, route_path
 from assistant.errors import AssistantError, BadQuestion
+from assistant.inputs import clean_text
 from assistant.readiness import Readiness
 from assistant.schema import Answer
 
@@ -38,28 +39,31 @@ answer after the citation check, to show in place of the streamed text.
 Errors are `{"error": {"message", "type", "code"}}`.
 With access control on, send `Authorization: Bearer <key>`."""
 
+# Every string a request carries, without lone surrogates and control characters.
+Text = Annotated[str, AfterValidator(clean_text)]
+
 
 class Message(BaseModel):
     """One earlier turn of the conversation."""
 
     role: Literal["user", "assistant", "system"]
-    content: str
+    content: Text
 
 
 class FilterSpec(BaseModel):
     """Limits on what may be retrieved; dates are YYYY-MM-DD, inclusive."""
 
     model_config = ConfigDict(extra="forbid")
-    sources: list[str] = Field(default_factory=list, examples=[["invocation-2025-09-poland.md"]])
-    date_from: str | None = Field(default=None, examples=["2014-01-01"])
-    date_to: str | None = Field(default=None, examples=["2025-12-31"])
+    sources: list[Text] = Field(default_factory=list, examples=[["invocation-2025-09-poland.md"]])
+    date_from: Text | None = Field(default=None, examples=["2014-01-01"])
+    date_to: Text | None = Field(default=None, examples=["2025-12-31"])
 
 
 class AskRequest(BaseModel):
     """A question, with optional earlier turns, filters and number of passages."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(examples=["How many times has Article 4 been invoked?"])
+    question: Text = Field(examples=["How many times has Article 4 been invoked?"])
     history: list[Message] | None = None
     filters: FilterSpec | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
@@ -67,12 +71,12 @@ class AskRequest(BaseModel):
 
 class TextPart(BaseModel):
     type: Literal["text"]
-    text: str
+    text: Text
 
 
 class ChatMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant"]
-    content: str | list[TextPart] | None = None
+    content: Text | list[TextPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -104,6 +108,7 @@ def create_api(assistant: Assistant, readiness: Readiness | None = None) -> Fast
     """The JSON API as a FastAPI app; the web server mounts the chat beside it."""
     readiness = readiness or Readiness(assistant)
     app = FastAPI(title="NATO Consultations Assistant", version=VERSION, description=DESCRIPTION)
+    app.add_middleware(CatchAll)
     app.add_middleware(BodyLimit, limit=assistant.settings.max_request_kb * 1024)
     _errors(app)
 
@@ -258,15 +263,6 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         return json_error(exc.status_code, str(exc.detail), "HTTPError", exc.headers)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Starlette logs the traceback after this response is sent.
-        return json_error(
-            500,
-            f"Unexpected {type(exc).__name__}: the details are in the server log.",
-            "InternalError",
-        )
 
 
 def validation_message(errors: Any) -> str:

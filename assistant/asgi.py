@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("nato_assistant.http")
 
 #: Where the JSON API lives; the chat and Gradio's own routes are everything else.
 API_PREFIXES = ("/api/", "/v1/")
@@ -86,3 +89,40 @@ class BodyLimit:
             "TooLarge",
         )
         await response(scope, receive, send)
+
+
+class CatchAll:
+    """Turns an unexpected exception into a JSON 500, logged, and keeps the connection usable.
+
+    Starlette's own last resort re-raises to the server, which then drops the connection.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = ended = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started, ended
+            started = started or message["type"] == "http.response.start"
+            ended = message["type"] == "http.response.body" and not message.get("more_body")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            log.exception("Unexpected %s on %s", type(exc).__name__, route_path(scope))
+            if not started:
+                response = json_error(
+                    500,
+                    f"Unexpected {type(exc).__name__}: the details are in the server log; "
+                    "try again, and report it if it persists.",
+                    "InternalError",
+                )
+                await response(scope, receive, send)
+            elif not ended:  # a stream broke off: end it, so the connection can be reused
+                await send({"type": "http.response.body", "body": b"", "more_body": False})

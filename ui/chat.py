@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import AssistantError
+from assistant.inputs import clean_text
 from assistant.pipeline import Assistant
 from assistant.readiness import Readiness
 from assistant.schema import Answer
@@ -75,9 +76,9 @@ class Options:
 
     def filters(self) -> dict[str, Any]:
         return {
-            "sources": list(self.sources),
-            "date_from": self.date_from.strip() or None,
-            "date_to": self.date_to.strip() or None,
+            "sources": [clean_text(str(s)) for s in self.sources],
+            "date_from": clean_text(str(self.date_from or "")).strip() or None,
+            "date_to": clean_text(str(self.date_to or "")).strip() or None,
         }
 
 
@@ -123,7 +124,7 @@ def respond(
     except AssistantError as exc:
         message = str(exc)
     except Exception as exc:  # the chat shows a message, the log the details
-        log.exception("answering %r failed", question)
+        log.exception("answering %r failed", str(question)[:200])
         message = (
             f"Something went wrong while answering ({type(exc).__name__}). "
             "The details are in the server log; try again or rephrase the question."
