@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from assistant.asgi import BodyLimit, CatchAll, json_error, route_path
+from assistant.asgi import BodyLimit, CatchAll, NotOffered, json_error, route_path
 from assistant.errors import AssistantError, BadQuestion
 from assistant.inputs import clean_text
 from assistant.readiness import Readiness
 from assistant.schema import Answer
+from assistant.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
@@ -104,11 +105,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_api(assistant: Assistant, readiness: Readiness | None = None) -> FastAPI:
+def create_api(
+    assistant: Assistant, readiness: Readiness | None = None, telemetry: Telemetry | None = None
+) -> FastAPI:
     """The JSON API as a FastAPI app; the web server mounts the chat beside it."""
     readiness = readiness or Readiness(assistant)
+    telemetry = telemetry or Telemetry(assistant.index)
     app = FastAPI(title="NATO Consultations Assistant", version=VERSION, description=DESCRIPTION)
+    app.state.telemetry = telemetry
     app.add_middleware(CatchAll)
+    app.add_middleware(NotOffered)
     app.add_middleware(BodyLimit, limit=assistant.settings.max_request_kb * 1024)
     _errors(app)
 
@@ -132,7 +138,15 @@ def create_api(assistant: Assistant, readiness: Readiness | None = None) -> Fast
         answer = assistant.ask(
             body.question, history=history, filters=filters_of(body.filters), top_k=body.top_k
         )
+        telemetry.answered(answer)
         return JSONResponse(answer.to_dict())
+
+    @app.get("/metrics", tags=["status"], response_class=Response)
+    def metrics() -> Response:
+        """Prometheus metrics: requests, latency, answers refused, index size and generation."""
+        from prometheus_client import CONTENT_TYPE_LATEST
+
+        return Response(telemetry.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/v1/models", tags=["openai"])
     def models() -> dict[str, Any]:
@@ -152,7 +166,7 @@ def create_api(assistant: Assistant, readiness: Readiness | None = None) -> Fast
             "filters": filters_of(body.filters),
             "top_k": body.top_k,
         }
-        reply = Completion()
+        reply = Completion(telemetry)
         if not body.stream:
             return JSONResponse(reply.whole(assistant.ask(question, **args)))
         stream = assistant.stream(question, **args)
@@ -195,7 +209,8 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str
 class Completion:
     """Builds OpenAI chat.completion objects (whole or as chunks) from answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, telemetry: Telemetry | None = None) -> None:
+        self.telemetry = telemetry
         self.id = f"chatcmpl-{secrets.token_hex(12)}"
         self.created = int(time.time())
 
@@ -211,6 +226,8 @@ class Completion:
         }
 
     def whole(self, answer: Answer) -> dict[str, Any]:
+        if self.telemetry:
+            self.telemetry.answered(answer)
         message = {"role": "assistant", "content": answer.answer}
         return (
             self._base("chat.completion")
@@ -232,6 +249,8 @@ class Completion:
         try:
             for item in _chain(first, rest):
                 if isinstance(item, Answer):
+                    if self.telemetry:
+                        self.telemetry.answered(item)
                     # The pieces were the model's raw text; the final chunk carries the
                     # answer after the citation check, which clients show instead.
                     yield self._chunk({}, "stop", answer=item.answer, **self._extras(item))

@@ -11,6 +11,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("nato_assistant.http")
 
+#: Where access control leaves the signed-in user in the ASGI scope.
+USER_KEY = "nato_assistant.user"
+
 #: Where the JSON API lives; the chat and Gradio's own routes are everything else.
 API_PREFIXES = ("/api/", "/v1/")
 
@@ -38,14 +41,18 @@ def is_api(scope: Scope) -> bool:
 
 
 class BodyLimit:
-    """Refuses API request bodies above a size with 413, before anything parses them."""
+    """Refuses request bodies above a size with 413, before anything parses them.
+
+    Every route is held to it, Gradio's included: no route here takes more than a
+    conversation's worth of JSON.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_api(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
@@ -89,6 +96,56 @@ class BodyLimit:
             "TooLarge",
         )
         await response(scope, receive, send)
+
+
+#: Gradio routes for components this app does not have: uploads, recordings, media
+#: streams, the editor's and the monitoring dashboard's.
+NOT_OFFERED = (
+    "/gradio_api/upload",
+    "/gradio_api/process_recording",
+    "/gradio_api/stream/",
+    "/gradio_api/vibe-",
+    "/gradio_api/undo-vibe-edit",
+    "/gradio_api/dev/",
+    "/monitoring",
+    "/upload",
+)
+
+
+class NotOffered:
+    """Refuses the routes in NOT_OFFERED with 404, whatever their method."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = route_path(scope)
+        if scope["type"] == "http" and path.startswith(NOT_OFFERED):
+            response = json_error(
+                404,
+                f"{path[:100]} is not offered here: the chat takes no file uploads or "
+                "recordings. Ask questions in the chat or through /api/ask.",
+                "NotFound",
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class NoWebSockets:
+    """Refuses WebSocket upgrades (the chat streams over HTTP) before anything else sees them.
+
+    Closing before accepting makes the server answer the upgrade with 403.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": "no WebSockets here"})
+            return
+        await self.app(scope, receive, send)
 
 
 class CatchAll:

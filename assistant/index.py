@@ -295,6 +295,7 @@ class Index:
 
     def _write_meta(self, known: dict[str, str]) -> None:
         data = {
+            "generation": int(self.meta().get("generation", 0)) + 1,
             "embedding_model": self.settings.embedding_model,
             "chunk_size": self.settings.chunk_size,
             "chunk_overlap": self.settings.chunk_overlap,

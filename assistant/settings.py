@@ -56,6 +56,8 @@ class Settings:
     users: tuple[str, ...] = field(default=(), repr=False)
     trusted_header: str = ""
     feedback_db: Path | None = None
+    # "text" or "json" (one JSON object per line, for log collectors).
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -113,6 +115,8 @@ class Settings:
                 f"ASSISTANT_ROOT_PATH={self.root_path!r} must start with / and not end with one, "
                 "for example /assistant."
             )
+        if self.log_format not in ("text", "json"):
+            raise SettingsError(f"ASSISTANT_LOG_FORMAT={self.log_format!r}: choose text or json.")
         if self.max_request_kb < 1:
             raise SettingsError("ASSISTANT_MAX_REQUEST_KB must be at least 1.")
         return self

@@ -20,12 +20,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.asgi import is_api, json_error, route_path
+from assistant.asgi import USER_KEY, is_api, json_error, route_path
 from assistant.settings import Settings
 
 COOKIE = "nato_assistant_session"
 SESSION_SECONDS = 12 * 3600
-USER_KEY = "nato_assistant.user"  # where the middleware leaves the user in the ASGI scope
 OPEN_PATHS = ("/login", "/logout")
 LOGIN_PAGE = Template((Path(__file__).parent / "login.html").read_text(encoding="utf-8"))
 
@@ -88,7 +87,10 @@ class AccessControl:
         self.credentials = credentials
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or not self.credentials.on:
+        if scope["type"] == "websocket":  # none are served; refused without a traceback
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http" or not self.credentials.on:
             await self.app(scope, receive, send)
             return
         if route_path(scope) in OPEN_PATHS:
@@ -99,9 +101,6 @@ class AccessControl:
         if user is not None:
             scope[USER_KEY] = user
             await self.app(scope, receive, send)
-            return
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
             return
         await self.refuse(scope, request)(scope, receive, send)
 
