@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from assistant import storage
 from assistant.asgi import BodyLimit, CatchAll, NotOffered, json_error, route_path
 from assistant.errors import AssistantError, BadQuestion
 from assistant.inputs import clean_text
@@ -113,7 +114,7 @@ def create_api(
     telemetry = telemetry or Telemetry(assistant.index)
     app = FastAPI(title="NATO Consultations Assistant", version=VERSION, description=DESCRIPTION)
     app.state.telemetry = telemetry
-    app.add_middleware(CatchAll)
+    app.add_middleware(CatchAll, explain=lambda exc: storage.explain(exc, assistant.index.dir))
     app.add_middleware(NotOffered)
     app.add_middleware(BodyLimit, limit=assistant.settings.max_request_kb * 1024)
     _errors(app)

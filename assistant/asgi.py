@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.errors import AssistantError
 
 log = logging.getLogger("nato_assistant.http")
 
@@ -154,8 +156,11 @@ class CatchAll:
     Starlette's own last resort re-raises to the server, which then drops the connection.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, explain: Callable[[Exception], AssistantError | None] | None = None
+    ) -> None:
         self.app = app
+        self.explain = explain or (lambda exc: None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -172,6 +177,12 @@ class CatchAll:
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:
+            explained = self.explain(exc)
+            if explained and not started:  # a known failure, e.g. of the index's storage
+                log.warning("%s on %s", explained, route_path(scope))
+                error = json_error(explained.status, str(explained), type(explained).__name__)
+                await error(scope, receive, send)
+                return
             log.exception("Unexpected %s on %s", type(exc).__name__, route_path(scope))
             if not started:
                 response = json_error(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from assistant import chunking, documents, embeddings
+from assistant import chunking, documents, embeddings, storage
 from assistant.documents import Skipped
 from assistant.embeddings import VectorCache
 from assistant.errors import IndexNotReady, IngestError, ModelMismatch, SettingsError
@@ -29,6 +29,8 @@ COLLECTION = "nato_assistant"
 # pad less, and mean fewer Chroma writes.
 BATCH_SIZE = 256
 META_FILE = "index.json"
+# What the health check searches for: any query shows the store can answer.
+PROBE = "Article 4 consultations"
 # Progress callback: (chunks done, chunks in all).
 Progress = Callable[[int, int], None]
 
@@ -71,12 +73,13 @@ class Index:
             data = json.loads((self.dir / META_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, json.JSONDecodeError) as exc:
-            raise IndexNotReady(
-                f"The index record {self.dir / META_FILE} is damaged ({exc}): "
-                "run `nato-assistant ingest --rebuild`."
+        except (OSError, ValueError) as exc:  # unreadable, not UTF-8, or not JSON
+            raise storage.explain(exc, self.dir) or IndexNotReady(
+                f"The index record {self.dir / META_FILE} is damaged ({exc}): {storage.REBUILD}."
             ) from None
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict) or "documents" not in data:
+            raise storage.foreign(self.dir, f"{META_FILE} is not this assistant's record")
+        return data
 
     def exists(self) -> bool:
         return (self.dir / META_FILE).exists()
@@ -96,6 +99,18 @@ class Index:
                 f"The index at {self.dir} was built with {built}, but the embedding model is "
                 f"now {wanted}: run `nato-assistant ingest --rebuild` to rebuild it with {wanted} "
                 f"(or set ASSISTANT_EMBEDDING_MODEL back to {built})."
+            )
+
+    def probe(self) -> None:
+        """Raises IndexNotReady, naming the fix, unless the store opens and answers a query."""
+        self.check_ready()
+        try:
+            found = self.store.similarity_search_by_vector(self.vectors.query(PROBE), k=1)
+        except Exception as exc:
+            raise storage.unusable(exc, self.dir) from None
+        if not found and self.meta().get("documents"):
+            raise IndexNotReady(
+                f"The index at {self.dir} lists documents but holds no passages: {storage.REBUILD}."
             )
 
     @property

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import storage
 from assistant.errors import AssistantError
 from assistant.inputs import clean_text
 from assistant.pipeline import Assistant
@@ -124,11 +125,15 @@ def respond(
     except AssistantError as exc:
         message = str(exc)
     except Exception as exc:  # the chat shows a message, the log the details
-        log.exception("answering %r failed", str(question)[:200])
-        message = (
-            f"Something went wrong while answering ({type(exc).__name__}). "
-            "The details are in the server log; try again or rephrase the question."
-        )
+        explained = storage.explain(exc, assistant.index.dir)
+        if explained:
+            message = str(explained)
+        else:
+            log.exception("answering %r failed", str(question)[:200])
+            message = (
+                f"Something went wrong while answering ({type(exc).__name__}). "
+                "The details are in the server log; try again or rephrase the question."
+            )
     conv.messages.append(_reply(render.notice_html(message)))
     yield list(conv.messages), conv, panel, question
 
@@ -154,7 +159,10 @@ def rate(
     if exchange is None:
         return conv, "Only answers can be rated."
     rating = 1 if liked is True else -1 if liked is False else 0
-    exchange.feedback_id = store.rate(exchange.answer, rating, user, exchange.feedback_id)
+    try:
+        exchange.feedback_id = store.rate(exchange.answer, rating, user, exchange.feedback_id)
+    except AssistantError as exc:
+        return conversation, str(exc)
     conv.rated = exchange.turn if rating else None
     if not rating:
         return conv, "Rating withdrawn."
