@@ -20,6 +20,7 @@ from assistant import storage
 from assistant.asgi import BodyLimit, CatchAll, NotOffered, json_error, route_path
 from assistant.errors import AssistantError, BadQuestion
 from assistant.inputs import clean_text
+from assistant.ratelimit import Limiter, RateLimit
 from assistant.readiness import Readiness
 from assistant.schema import Answer
 from assistant.telemetry import Telemetry
@@ -114,6 +115,9 @@ def create_api(
     telemetry = telemetry or Telemetry(assistant.index)
     app = FastAPI(title="NATO Consultations Assistant", version=VERSION, description=DESCRIPTION)
     app.state.telemetry = telemetry
+    app.add_middleware(
+        RateLimit, limiter=Limiter(assistant.settings.rate_limit, "ASSISTANT_RATE_LIMIT")
+    )
     app.add_middleware(CatchAll, explain=lambda exc: storage.explain(exc, assistant.index.dir))
     app.add_middleware(NotOffered)
     app.add_middleware(BodyLimit, limit=assistant.settings.max_request_kb * 1024)

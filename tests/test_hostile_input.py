@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from webserver import serving
 
-from assistant import Assistant
+from assistant import Assistant, Settings, build_assistant
 from assistant.readiness import Readiness
 from ui import chat
 from ui.feedback import FeedbackStore
@@ -68,9 +68,12 @@ top_ks = st.none() | st.integers(-5, 60) | json_values
 
 
 @pytest.fixture(scope="module")
-def url(nato: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def url(
+    nato_settings: Settings, nato: Assistant, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     feedback = FeedbackStore(tmp_path_factory.mktemp("hostile") / "feedback.sqlite3")
-    with serving(create_server(nato, feedback=feedback)) as base:
+    unlimited = build_assistant(nato_settings.replace(rate_limit="off"))  # hypothesis is quick
+    with serving(create_server(unlimited, feedback=feedback)) as base:
         yield base
 
 

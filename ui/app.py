@@ -62,7 +62,10 @@ def create_app(
             with gr.Column(scale=0, min_width=170, elem_id="header-actions"):
                 new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                 if sign_out:
-                    gr.HTML("<a id='sign-out' href='logout'>Sign out</a>")
+                    gr.HTML(
+                        "<form method='post' action='logout' id='sign-out-form'>"
+                        "<button id='sign-out' type='submit'>Sign out</button></form>"
+                    )
         with gr.Row(elem_id="main", equal_height=False):
             with gr.Column(scale=3, min_width=300, elem_id="chat-column"):
                 chatbot = gr.Chatbot(

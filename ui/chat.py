@@ -51,8 +51,8 @@ class Conversation:
         turns = []
         for e in self.exchanges:
             turns += [
-                {"role": "user", "content": e.question},
-                {"role": "assistant", "content": e.answer.answer},
+                {"role": "user", "content": clean_text(e.question)},
+                {"role": "assistant", "content": clean_text(e.answer.answer)},
             ]
         return turns
 
