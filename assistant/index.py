@@ -69,6 +69,7 @@ class Index:
     # ----- state -------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
         """The index's record of itself: model, chunking and document fingerprints."""
+        self._recover()
         try:
             data = json.loads((self.dir / META_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -82,7 +83,19 @@ class Index:
         return data
 
     def exists(self) -> bool:
+        self._recover()
         return (self.dir / META_FILE).exists()
+
+    def _recover(self) -> None:
+        """Finishes a rebuild's swap that was stopped between its two renames."""
+        if self.dir.exists() or self.settings.chroma_url:
+            return
+        fresh = self.dir.with_name(self.dir.name + ".rebuild")
+        old = self.dir.with_name(self.dir.name + ".old")
+        if (fresh / META_FILE).exists():  # the new index was complete: keep it
+            fresh.rename(self.dir)
+        elif old.exists():
+            old.rename(self.dir)
 
     def check_ready(self) -> None:
         """Raises unless the index exists and was built with the configured model."""
