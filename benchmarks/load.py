@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/load.py [--clients 32] [--seconds 20]
 
 Starts `nato-assistant serve` on 127.0.0.1 in its own process (rate limits off, a temp
-index), waits for /api/health and three warm-up questions, then each client posts questions from the dev set to
-/api/ask (and every fourth to /v1/chat/completions) back to back. Prints requests per
+index), waits for /api/health and asks three warm-up questions, then each client posts
+questions from the dev set to /api/ask (and every fourth to /v1/chat/completions) back
+to back. Prints requests per
 second, latency p50 / p95 / max and the errors; exits 1 on any error. At most 32 clients
 and 20 seconds: it measures, it does not stress.
 """
