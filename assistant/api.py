@@ -7,19 +7,23 @@ import secrets
 import time
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from assistant.asgi import BodyLimit, json_error, route_path
+from assistant import storage
+from assistant.asgi import BodyLimit, CatchAll, NotOffered, json_error, route_path
 from assistant.errors import AssistantError, BadQuestion
+from assistant.inputs import clean_text
+from assistant.ratelimit import Limiter, RateLimit
 from assistant.readiness import Readiness
 from assistant.schema import Answer
+from assistant.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
@@ -38,28 +42,31 @@ answer after the citation check, to show in place of the streamed text.
 Errors are `{"error": {"message", "type", "code"}}`.
 With access control on, send `Authorization: Bearer <key>`."""
 
+# Every string a request carries, without lone surrogates and control characters.
+Text = Annotated[str, AfterValidator(clean_text)]
+
 
 class Message(BaseModel):
     """One earlier turn of the conversation."""
 
     role: Literal["user", "assistant", "system"]
-    content: str
+    content: Text
 
 
 class FilterSpec(BaseModel):
     """Limits on what may be retrieved; dates are YYYY-MM-DD, inclusive."""
 
     model_config = ConfigDict(extra="forbid")
-    sources: list[str] = Field(default_factory=list, examples=[["invocation-2025-09-poland.md"]])
-    date_from: str | None = Field(default=None, examples=["2014-01-01"])
-    date_to: str | None = Field(default=None, examples=["2025-12-31"])
+    sources: list[Text] = Field(default_factory=list, examples=[["invocation-2025-09-poland.md"]])
+    date_from: Text | None = Field(default=None, examples=["2014-01-01"])
+    date_to: Text | None = Field(default=None, examples=["2025-12-31"])
 
 
 class AskRequest(BaseModel):
     """A question, with optional earlier turns, filters and number of passages."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(examples=["How many times has Article 4 been invoked?"])
+    question: Text = Field(examples=["How many times has Article 4 been invoked?"])
     history: list[Message] | None = None
     filters: FilterSpec | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
@@ -67,12 +74,12 @@ class AskRequest(BaseModel):
 
 class TextPart(BaseModel):
     type: Literal["text"]
-    text: str
+    text: Text
 
 
 class ChatMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant"]
-    content: str | list[TextPart] | None = None
+    content: Text | list[TextPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -100,10 +107,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_api(assistant: Assistant, readiness: Readiness | None = None) -> FastAPI:
+def create_api(
+    assistant: Assistant, readiness: Readiness | None = None, telemetry: Telemetry | None = None
+) -> FastAPI:
     """The JSON API as a FastAPI app; the web server mounts the chat beside it."""
     readiness = readiness or Readiness(assistant)
+    telemetry = telemetry or Telemetry(assistant.index)
     app = FastAPI(title="NATO Consultations Assistant", version=VERSION, description=DESCRIPTION)
+    app.state.telemetry = telemetry
+    app.add_middleware(
+        RateLimit, limiter=Limiter(assistant.settings.rate_limit, "ASSISTANT_RATE_LIMIT")
+    )
+    app.add_middleware(CatchAll, explain=lambda exc: storage.explain(exc, assistant.index.dir))
+    app.add_middleware(NotOffered)
     app.add_middleware(BodyLimit, limit=assistant.settings.max_request_kb * 1024)
     _errors(app)
 
@@ -127,7 +143,15 @@ def create_api(assistant: Assistant, readiness: Readiness | None = None) -> Fast
         answer = assistant.ask(
             body.question, history=history, filters=filters_of(body.filters), top_k=body.top_k
         )
+        telemetry.answered(answer)
         return JSONResponse(answer.to_dict())
+
+    @app.get("/metrics", tags=["status"], response_class=Response)
+    def metrics() -> Response:
+        """Prometheus metrics: requests, latency, answers refused, index size and generation."""
+        from prometheus_client import CONTENT_TYPE_LATEST
+
+        return Response(telemetry.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/v1/models", tags=["openai"])
     def models() -> dict[str, Any]:
@@ -147,7 +171,7 @@ def create_api(assistant: Assistant, readiness: Readiness | None = None) -> Fast
             "filters": filters_of(body.filters),
             "top_k": body.top_k,
         }
-        reply = Completion()
+        reply = Completion(telemetry)
         if not body.stream:
             return JSONResponse(reply.whole(assistant.ask(question, **args)))
         stream = assistant.stream(question, **args)
@@ -190,7 +214,8 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str
 class Completion:
     """Builds OpenAI chat.completion objects (whole or as chunks) from answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, telemetry: Telemetry | None = None) -> None:
+        self.telemetry = telemetry
         self.id = f"chatcmpl-{secrets.token_hex(12)}"
         self.created = int(time.time())
 
@@ -206,6 +231,8 @@ class Completion:
         }
 
     def whole(self, answer: Answer) -> dict[str, Any]:
+        if self.telemetry:
+            self.telemetry.answered(answer)
         message = {"role": "assistant", "content": answer.answer}
         return (
             self._base("chat.completion")
@@ -227,6 +254,8 @@ class Completion:
         try:
             for item in _chain(first, rest):
                 if isinstance(item, Answer):
+                    if self.telemetry:
+                        self.telemetry.answered(item)
                     # The pieces were the model's raw text; the final chunk carries the
                     # answer after the citation check, which clients show instead.
                     yield self._chunk({}, "stop", answer=item.answer, **self._extras(item))
@@ -258,15 +287,6 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         return json_error(exc.status_code, str(exc.detail), "HTTPError", exc.headers)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Starlette logs the traceback after this response is sent.
-        return json_error(
-            500,
-            f"Unexpected {type(exc).__name__}: the details are in the server log.",
-            "InternalError",
-        )
 
 
 def validation_message(errors: Any) -> str:

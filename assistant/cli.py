@@ -164,6 +164,7 @@ def ready(assistant: Assistant) -> Assistant:
         corpus = assistant.settings.corpus_dir
         print(f"No index at {assistant.index.dir} yet: building it from {corpus}.", file=sys.stderr)
         print(summary(assistant.ingest(progress=progress_bar())), file=sys.stderr)
+    assistant.index.probe()  # a damaged index is named here, with its fix
     return assistant
 
 
@@ -223,8 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _register_extras()
     args = build_parser().parse_args(argv)
     _quiet_libraries()
+    settings: Settings | None = None
     try:
-        return int(args.run(args, settings_from(args)))
+        settings = settings_from(args)
+        return int(args.run(args, settings))
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -232,7 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        from assistant import storage
+
+        explained = storage.explain(exc, settings.index_dir) if settings else None
+        print(f"error: {explained or f'unexpected {type(exc).__name__}: {exc}'}", file=sys.stderr)
         return 1
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ SIDECAR = ".meta.json"
 class SourceDocument:
     """One readable source file: its text (Markdown-like) and metadata."""
 
-    source: str  # path relative to the corpus dir, or absolute when outside it
+    source: str  # path relative to the corpus dir
     path: Path
     title: str
     text: str
@@ -53,27 +54,83 @@ class Rejected(Exception):
 
 
 def source_id(path: Path, corpus_dir: Path) -> str:
-    """The name a file goes by in the index and in citations."""
-    path = path.resolve()
+    """The name a file goes by in the index and in citations: its path in the corpus.
+
+    Raises:
+        Rejected: the file (once links are followed) lies outside the corpus folder.
+    """
     try:
-        return path.relative_to(corpus_dir.resolve()).as_posix()
+        return path.resolve().relative_to(corpus_dir.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        raise Rejected(OUTSIDE) from None
+
+
+# Why a file is not read: a corpus folder may be shared, and a link (or a name with ..)
+# must not publish a file from elsewhere on the server.
+OUTSIDE = (
+    "outside the corpus folder (a link or a path leading out of it): not indexed; "
+    "copy the file into the corpus to index it"
+)
+
+
+def _walk(root: Path, corpus: Path) -> tuple[list[Path], list[Skipped]]:
+    """Files below a folder, without following links to folders; hidden names skipped."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            if (here / name).is_symlink():
+                dirs.remove(name)
+                if not _inside(here / name, corpus):
+                    skipped.append(Skipped(_shown(here / name, corpus), OUTSIDE))
+        files += [here / n for n in sorted(names) if not n.startswith(".")]
+    return files, skipped
+
+
+def _inside(path: Path, corpus: Path) -> bool:
+    resolved = path.resolve()
+    return resolved == corpus or corpus in resolved.parents
+
+
+def _shown(path: Path, corpus: Path) -> str:
+    """How a skipped file is named in the report: by its place in the corpus if it has one."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(corpus).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def discover(paths: Iterable[Path], corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
-    """Expands folders into the supported files below them; lists the rest as skipped."""
+    """Expands folders into the supported files below them; lists the rest as skipped.
+
+    Only files inside the corpus folder are found: links leading out of it and paths
+    outside it are listed as skipped, with the reason.
+    """
+    corpus = corpus_dir.resolve()
     found: list[Path] = []
     skipped: list[Skipped] = []
+    seen: set[Path] = set()
     for root in paths:
         if not root.exists():
             skipped.append(Skipped(str(root), "no such file or folder"))
             continue
-        candidates = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        if not _inside(root, corpus):
+            skipped.append(Skipped(_shown(root, corpus), OUTSIDE))
+            continue
+        candidates, outside = _walk(root, corpus) if root.is_dir() else ([root], [])
+        skipped += outside
         for path in candidates:
-            rel = path.relative_to(root) if root.is_dir() else Path(path.name)
-            if any(part.startswith(".") for part in rel.parts) or path.name.endswith(SIDECAR):
+            if path.name.endswith(SIDECAR) or not path.is_file():
                 continue
+            if not _inside(path, corpus):
+                skipped.append(Skipped(_shown(path, corpus), OUTSIDE))
+                continue
+            if path.resolve() in seen:  # a link to a file that is indexed under its own name
+                continue
+            seen.add(path.resolve())
             if path.suffix.lower() in SUPPORTED:
                 found.append(path)
             elif root.is_file() or path.suffix.lower() not in (".json", ".jsonl", ".py"):
@@ -91,11 +148,13 @@ def load(paths: Iterable[Path], corpus_dir: Path, max_bytes: int) -> LoadResult:
     files, skipped = discover(paths, corpus_dir)
     result = LoadResult(skipped=skipped)
     for path in files:
-        source = source_id(path, corpus_dir)
         try:
+            # Named again just before reading: a file swapped for a link since it was
+            # found is held to the same boundary.
+            source = source_id(path, corpus_dir)
             result.documents.append(read(path, source, max_bytes))
         except Rejected as reason:
-            result.skipped.append(Skipped(source, str(reason)))
+            result.skipped.append(Skipped(_shown(path, corpus_dir.resolve()), str(reason)))
     return result
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from assistant import chunking, documents, embeddings
+from assistant import chunking, documents, embeddings, storage
 from assistant.documents import Skipped
 from assistant.embeddings import VectorCache
 from assistant.errors import IndexNotReady, IngestError, ModelMismatch, SettingsError
@@ -29,6 +29,8 @@ COLLECTION = "nato_assistant"
 # pad less, and mean fewer Chroma writes.
 BATCH_SIZE = 256
 META_FILE = "index.json"
+# What the health check searches for: any query shows the store can answer.
+PROBE = "Article 4 consultations"
 # Progress callback: (chunks done, chunks in all).
 Progress = Callable[[int, int], None]
 
@@ -67,19 +69,33 @@ class Index:
     # ----- state -------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
         """The index's record of itself: model, chunking and document fingerprints."""
+        self._recover()
         try:
             data = json.loads((self.dir / META_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, json.JSONDecodeError) as exc:
-            raise IndexNotReady(
-                f"The index record {self.dir / META_FILE} is damaged ({exc}): "
-                "run `nato-assistant ingest --rebuild`."
+        except (OSError, ValueError) as exc:  # unreadable, not UTF-8, or not JSON
+            raise storage.explain(exc, self.dir) or IndexNotReady(
+                f"The index record {self.dir / META_FILE} is damaged ({exc}): {storage.REBUILD}."
             ) from None
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict) or "documents" not in data:
+            raise storage.foreign(self.dir, f"{META_FILE} is not this assistant's record")
+        return data
 
     def exists(self) -> bool:
+        self._recover()
         return (self.dir / META_FILE).exists()
+
+    def _recover(self) -> None:
+        """Finishes a rebuild's swap that was stopped between its two renames."""
+        if self.dir.exists() or self.settings.chroma_url:
+            return
+        fresh = self.dir.with_name(self.dir.name + ".rebuild")
+        old = self.dir.with_name(self.dir.name + ".old")
+        if (fresh / META_FILE).exists():  # the new index was complete: keep it
+            fresh.rename(self.dir)
+        elif old.exists():
+            old.rename(self.dir)
 
     def check_ready(self) -> None:
         """Raises unless the index exists and was built with the configured model."""
@@ -96,6 +112,18 @@ class Index:
                 f"The index at {self.dir} was built with {built}, but the embedding model is "
                 f"now {wanted}: run `nato-assistant ingest --rebuild` to rebuild it with {wanted} "
                 f"(or set ASSISTANT_EMBEDDING_MODEL back to {built})."
+            )
+
+    def probe(self) -> None:
+        """Raises IndexNotReady, naming the fix, unless the store opens and answers a query."""
+        self.check_ready()
+        try:
+            found = self.store.similarity_search_by_vector(self.vectors.query(PROBE), k=1)
+        except Exception as exc:
+            raise storage.unusable(exc, self.dir) from None
+        if not found and self.meta().get("documents"):
+            raise IndexNotReady(
+                f"The index at {self.dir} lists documents but holds no passages: {storage.REBUILD}."
             )
 
     @property
@@ -216,7 +244,11 @@ class Index:
 
         seen = {d.source: d.fingerprint for d in loaded.documents}
         kept = {s.source for s in loaded.skipped if self._path(s.source).exists()}
-        gone = [s for s in known if s not in seen and s not in kept and self._under(s, roots)]
+        gone = [
+            s
+            for s in known
+            if s not in seen and s not in kept and (self._under(s, roots) or not self._inside(s))
+        ]
         chunks = [
             c
             for d in loaded.documents
@@ -291,6 +323,7 @@ class Index:
 
     def _write_meta(self, known: dict[str, str]) -> None:
         data = {
+            "generation": int(self.meta().get("generation", 0)) + 1,
             "embedding_model": self.settings.embedding_model,
             "chunk_size": self.settings.chunk_size,
             "chunk_overlap": self.settings.chunk_overlap,
@@ -304,6 +337,13 @@ class Index:
     def _path(self, source: str) -> Path:
         path = Path(source)
         return path if path.is_absolute() else self.settings.corpus_dir / path
+
+    def _inside(self, source: str) -> bool:
+        """Whether a recorded source names a file in the corpus (earlier versions also
+        recorded files outside it, by absolute path: those are removed)."""
+        corpus = self.settings.corpus_dir.resolve()
+        path = self._path(source).resolve()
+        return not Path(source).is_absolute() and corpus in path.parents
 
     def _under(self, source: str, roots: list[Path]) -> bool:
         path = self._path(source).resolve()

@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import analysis, followup, generators
+from assistant import analysis, followup, generators, inputs
 from assistant.errors import BadQuestion
 from assistant.index import Index, IngestReport, Progress
 from assistant.retrieval import Filters, HybridRetriever
@@ -97,7 +97,7 @@ class Assistant:
         """Returns the cleaned question. Raises BadQuestion when it cannot be asked."""
         if not isinstance(question, str):
             raise BadQuestion("The question must be text.")
-        cleaned = " ".join(question.replace("\x00", " ").split())
+        cleaned = " ".join(inputs.clean_question(question).split())
         if not cleaned:
             raise BadQuestion("The question is empty: type a question about NATO consultations.")
         limit = self.settings.max_question_chars

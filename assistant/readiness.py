@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from assistant import storage
 from assistant.errors import AssistantError, IndexNotReady
 
 if TYPE_CHECKING:
@@ -13,11 +15,17 @@ if TYPE_CHECKING:
     from assistant.pipeline import Assistant
 
 
+#: Seconds a passed probe is trusted, so a busy server does not probe for every question.
+PROBE_SECONDS = 5.0
+
+
 class Readiness:
-    """Tracks a first index build so the web app and API can say how far along it is."""
+    """Whether a question can be answered now: tracks a first index build, and probes the
+    index (the store opens, a query runs, the lexical index loads) before saying ready."""
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
+        self.probed = 0.0  # when the last probe passed (time.monotonic)
         self.building = False
         self.done = 0
         self.total = 0
@@ -52,9 +60,8 @@ class Readiness:
         try:
             self.assistant.ingest(progress=update)
         except Exception as exc:
-            message = (
-                str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
-            )
+            explained = storage.explain(exc, self.assistant.index.dir)
+            message = str(explained) if explained else f"{type(exc).__name__}: {exc}"
             with self._lock:
                 self.error = message
         finally:
@@ -75,7 +82,21 @@ class Readiness:
                 f"Building the index failed ({error}): fix the cause and restart the server, "
                 "or run `nato-assistant ingest`."
             )
-        self.assistant.index.check_ready()
+        if time.monotonic() - self.probed < PROBE_SECONDS:
+            return
+        self.probe()
+        self.probed = time.monotonic()
+
+    def probe(self) -> None:
+        """Raises IndexNotReady, naming the fix, unless the index answers a query now."""
+        index = self.assistant.index
+        index.probe()
+        try:
+            lexical = self.assistant.retriever.lexical
+        except Exception as exc:
+            raise storage.unusable(exc, index.dir) from None
+        if index.meta().get("documents") and not lexical.chunks:
+            raise IndexNotReady(f"The lexical index of {index.dir} is empty: {storage.REBUILD}.")
 
     def to_dict(self) -> dict[str, Any]:
         """The state for the health endpoint: status, message and build progress."""

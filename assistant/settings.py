@@ -57,6 +57,12 @@ class Settings:
     users: tuple[str, ...] = field(default=(), repr=False)
     trusted_header: str = ""
     feedback_db: Path | None = None
+    # Questions one API key, user or address may ask (moving window; empty: no limit), and
+    # sign-in attempts per user and per address before further ones wait.
+    rate_limit: str = "120/minute;20/second"
+    login_limit: str = "5/minute;20/hour"
+    # "text" or "json" (one JSON object per line, for log collectors).
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -116,6 +122,12 @@ class Settings:
                 f"ASSISTANT_ROOT_PATH={self.root_path!r} must start with / and not end with one, "
                 "for example /assistant."
             )
+        from assistant.ratelimit import parse
+
+        parse(self.rate_limit, "ASSISTANT_RATE_LIMIT")
+        parse(self.login_limit, "ASSISTANT_LOGIN_LIMIT")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError(f"ASSISTANT_LOG_FORMAT={self.log_format!r}: choose text or json.")
         if self.max_request_kb < 1:
             raise SettingsError("ASSISTANT_MAX_REQUEST_KB must be at least 1.")
         return self

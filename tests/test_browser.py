@@ -245,3 +245,19 @@ def test_sign_in_then_chat(
             page.wait_for_selector("#password")
     finally:
         page.close()
+
+
+def test_the_chat_runs_under_its_content_security_policy(page: Any, site: str) -> None:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    response = page.goto(site + "/")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    ask(page, QUESTION)
+    page.wait_for_selector("#chat .answer a.cite")
+    page.locator("#chat a.cite").first.click()
+    assert page.locator("#src-1-1").is_visible()
+    assert violations == [], violations

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant import Settings
-from assistant.documents import load, read
+from assistant.documents import load
 
 
 def make_pdf(line: str) -> bytes:
@@ -105,8 +105,26 @@ def test_oversized_files_are_skipped(tmp_path: Path) -> None:
     assert "too large" in result.skipped[0].reason
 
 
-def test_sources_outside_the_corpus_keep_their_absolute_path(tmp_path: Path) -> None:
-    outside = tmp_path / "elsewhere.txt"
-    outside.write_text("Some text.")
-    doc = read(outside, str(outside), 1000)
-    assert doc.source == str(outside) and doc.title == "elsewhere"
+def test_links_and_paths_leading_out_of_the_corpus_are_skipped(
+    make_corpus: Callable[..., Settings], tmp_path: Path
+) -> None:
+    settings = make_corpus({"inside.md": "# Inside\n\nA document in the corpus.\n"})
+    corpus = settings.corpus_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The server's private notes.")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "keys.md").write_text("# Keys\n\nPrivate.\n")
+    (corpus / "notes.txt").symlink_to(secret)
+    (corpus / "shared").symlink_to(tmp_path / "private", target_is_directory=True)
+    (corpus / "again.md").symlink_to(corpus / "inside.md")  # inside: read once, by its name
+
+    docs, skipped = load_all(settings)
+    assert set(docs) == {"inside.md"}
+    assert set(skipped) == {"notes.txt", "shared"}
+    assert all("outside the corpus folder" in reason for reason in skipped.values())
+
+    for given in (secret, corpus / ".." / "secret.txt", corpus / "shared" / "keys.md"):
+        result = load([given], corpus, 1_000_000)
+        assert result.documents == []
+        assert "outside the corpus folder" in result.skipped[0].reason
+        assert not result.skipped[0].source.startswith(str(tmp_path / "private"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,30 @@ def test_another_model_is_refused_until_rebuild(settings: Settings) -> None:
 def test_asking_without_an_index_says_to_ingest(settings: Settings) -> None:
     with pytest.raises(IndexNotReady, match="nato-assistant ingest"):
         build_assistant(settings).ask("Anything?")
+
+
+def test_links_out_of_the_corpus_are_reported_and_earlier_ones_removed(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The server's private notes mention Article 4 consultations in Riga.\n")
+    (settings.corpus_dir / "notes.txt").symlink_to(secret)
+    index = Index(settings)
+    # As earlier versions did: the link followed, and every file recorded by absolute path.
+    monkeypatch.setattr("assistant.documents._inside", lambda path, corpus: True)
+    monkeypatch.setattr(
+        "assistant.documents.source_id", lambda path, corpus: path.resolve().as_posix()
+    )
+    index.ingest()
+    assert ids_of(index, secret.as_posix())
+    monkeypatch.undo()
+
+    report = index.ingest()
+    assert [(s.source, "outside the corpus folder" in s.reason) for s in report.skipped] == [
+        ("notes.txt", True)
+    ]
+    assert secret.as_posix() in report.removed
+    assert sorted(report.added) == ["estonia.txt", "poland.md", "turkey.md"]
+    assert ids_of(index, secret.as_posix()) == set()
+    recorded = json.loads((settings.index_dir / "index.json").read_text())["documents"]
+    assert sorted(recorded) == ["estonia.txt", "poland.md", "turkey.md"]

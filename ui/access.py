@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from string import Template
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,13 +20,29 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.asgi import is_api, json_error, route_path
+from assistant.asgi import USER_KEY, is_api, json_error, route_path
+from assistant.ratelimit import Limiter
 from assistant.settings import Settings
 
 COOKIE = "nato_assistant_session"
 SESSION_SECONDS = 12 * 3600
-USER_KEY = "nato_assistant.user"  # where the middleware leaves the user in the ASGI scope
 OPEN_PATHS = ("/login", "/logout")
+# Gradio's page carries its configuration in inline scripts and styles, and gr.HTML
+# renders its templates with new Function(): those stay allowed (the chat escapes all
+# text it shows, see ui/render.py). Everything else comes from this server only.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "media-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+# /docs loads Swagger UI from its CDN.
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "object-src 'none'; base-uri 'self'"
+)
 LOGIN_PAGE = Template((Path(__file__).parent / "login.html").read_text(encoding="utf-8"))
 
 
@@ -34,6 +50,7 @@ class Credentials:
     """Checks API keys, passwords, sessions and the trusted header in constant time."""
 
     def __init__(self, settings: Settings) -> None:
+        self.attempts = Limiter(settings.login_limit, "ASSISTANT_LOGIN_LIMIT")
         self.keys = [k.encode() for k in settings.api_keys]
         self.users = dict(u.split(":", 1) for u in settings.users)
         self.header = settings.trusted_header.lower()
@@ -88,7 +105,10 @@ class AccessControl:
         self.credentials = credentials
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or not self.credentials.on:
+        if scope["type"] == "websocket":  # none are served; refused without a traceback
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http" or not self.credentials.on:
             await self.app(scope, receive, send)
             return
         if route_path(scope) in OPEN_PATHS:
@@ -99,9 +119,6 @@ class AccessControl:
         if user is not None:
             scope[USER_KEY] = user
             await self.app(scope, receive, send)
-            return
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
             return
         await self.refuse(scope, request)(scope, receive, send)
 
@@ -132,23 +149,28 @@ class SecurityHeaders:
         self.app = app
         ancestors = " ".join(("'self'", *origins))
         self.headers = {
-            "Content-Security-Policy": f"frame-ancestors {ancestors}",
+            "Content-Security-Policy": f"{PAGE_POLICY}; frame-ancestors {ancestors}",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
         }
         if not origins:
             self.headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP 2
+        self.docs = f"{DOCS_POLICY}; frame-ancestors {ancestors}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        docs = route_path(scope) in ("/docs", "/redoc")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     headers[name] = value
+                if docs:
+                    headers["Content-Security-Policy"] = self.docs
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -174,6 +196,22 @@ def _safe_next(value: Any, root: str) -> str:
     return path
 
 
+def _same_origin(request: Request) -> bool:
+    """Whether a form post comes from this site's own pages (browsers send Origin with it)."""
+    origin = request.headers.get("origin")
+    if origin is None:  # not a browser's form post: scripts and tests
+        return True
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
+def _foreign(root: str) -> Response:
+    return json_error(
+        403,
+        f"Signing in or out from another site is refused: open {root}/login on this server.",
+        "Forbidden",
+    )
+
+
 def install(app: FastAPI, settings: Settings) -> Credentials:
     """Adds the login routes and the middleware: headers outermost, then CORS, then access."""
     credentials = Credentials(settings)
@@ -188,12 +226,27 @@ def install(app: FastAPI, settings: Settings) -> Credentials:
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
         root = request.scope.get("root_path", "")
+        if not _same_origin(request):
+            return _foreign(root)
         form = await request.form()
-        user, password = str(form.get("username", "")), str(form.get("password", ""))
+        user, password = str(form.get("username", ""))[:200], str(form.get("password", ""))
         target = _safe_next(form.get("next"), root)
+        # Each attempt is counted before the password is checked, so attempts made in
+        # parallel are held to the limit too; a success clears the user's count.
+        address = request.client.host if request.client else "unknown"
+        wait = credentials.attempts.hit("user", user) or credentials.attempts.hit("ip", address)
+        if wait:
+            message = (
+                "Too many sign-in attempts for this user or from this address: "
+                f"try again in {wait} seconds."
+            )
+            page = login_page(target, message, status=429, user=user)
+            page.headers["Retry-After"] = str(wait)
+            return page
         if not credentials.password_ok(user, password):
             await asyncio.sleep(1.0)  # slows down password guessing
             return login_page(target, "Wrong username or password.", status=401, user=user)
+        credentials.attempts.clear("user", user)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             COOKIE,
@@ -207,8 +260,20 @@ def install(app: FastAPI, settings: Settings) -> Credentials:
         return response
 
     @app.get("/logout", include_in_schema=False)
+    def logout_form(request: Request) -> Response:
+        root = request.scope.get("root_path", "")
+        return json_error(
+            405,
+            f"Signing out takes a POST: use the Sign out button, or POST to {root}/logout.",
+            "MethodNotAllowed",
+            {"Allow": "POST"},
+        )
+
+    @app.post("/logout", include_in_schema=False)
     def logout(request: Request) -> Response:
         root = request.scope.get("root_path", "")
+        if not _same_origin(request):
+            return _foreign(root)
         credentials.close_session(request.cookies.get(COOKIE, ""))
         response = RedirectResponse(root + "/login", status_code=303)
         response.delete_cookie(COOKIE, path=root + "/")

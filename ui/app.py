@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant.pipeline import Assistant
 from assistant.readiness import Readiness
+from assistant.telemetry import Telemetry
 from ui import chat, render
 from ui.feedback import FeedbackStore
 
@@ -47,6 +48,7 @@ def create_app(
     readiness: Readiness | None = None,
     feedback: FeedbackStore | None = None,
     sign_out: bool = False,
+    telemetry: Telemetry | None = None,
 ) -> gr.Blocks:
     """The chat: conversation, sources panel, feedback and advanced retrieval settings."""
     readiness = readiness or Readiness(assistant)
@@ -60,7 +62,10 @@ def create_app(
             with gr.Column(scale=0, min_width=170, elem_id="header-actions"):
                 new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                 if sign_out:
-                    gr.HTML("<a id='sign-out' href='logout'>Sign out</a>")
+                    gr.HTML(
+                        "<form method='post' action='logout' id='sign-out-form'>"
+                        "<button id='sign-out' type='submit'>Sign out</button></form>"
+                    )
         with gr.Row(elem_id="main", equal_height=False):
             with gr.Column(scale=3, min_width=300, elem_id="chat-column"):
                 chatbot = gr.Chatbot(
@@ -139,7 +144,11 @@ def create_app(
             options = chat.Options(
                 int(k) if k else None, tuple(only or ()), since or "", until or ""
             )
-            yield from chat.respond(assistant, readiness, text, conv, options)
+            asked = len(conv.exchanges)
+            for update in chat.respond(assistant, readiness, text, conv, options):
+                yield update
+                if telemetry and len(update[1].exchanges) > asked:
+                    telemetry.answered(update[1].exchanges[-1].answer)
 
         def pick_example(event: gr.SelectData) -> str:
             value = event.value

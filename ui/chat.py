@@ -8,7 +8,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import storage
 from assistant.errors import AssistantError
+from assistant.inputs import clean_text
 from assistant.pipeline import Assistant
 from assistant.readiness import Readiness
 from assistant.schema import Answer
@@ -49,8 +51,8 @@ class Conversation:
         turns = []
         for e in self.exchanges:
             turns += [
-                {"role": "user", "content": e.question},
-                {"role": "assistant", "content": e.answer.answer},
+                {"role": "user", "content": clean_text(e.question)},
+                {"role": "assistant", "content": clean_text(e.answer.answer)},
             ]
         return turns
 
@@ -75,9 +77,9 @@ class Options:
 
     def filters(self) -> dict[str, Any]:
         return {
-            "sources": list(self.sources),
-            "date_from": self.date_from.strip() or None,
-            "date_to": self.date_to.strip() or None,
+            "sources": [clean_text(str(s)) for s in self.sources],
+            "date_from": clean_text(str(self.date_from or "")).strip() or None,
+            "date_to": clean_text(str(self.date_to or "")).strip() or None,
         }
 
 
@@ -123,11 +125,15 @@ def respond(
     except AssistantError as exc:
         message = str(exc)
     except Exception as exc:  # the chat shows a message, the log the details
-        log.exception("answering %r failed", question)
-        message = (
-            f"Something went wrong while answering ({type(exc).__name__}). "
-            "The details are in the server log; try again or rephrase the question."
-        )
+        explained = storage.explain(exc, assistant.index.dir)
+        if explained:
+            message = str(explained)
+        else:
+            log.exception("answering %r failed", str(question)[:200])
+            message = (
+                f"Something went wrong while answering ({type(exc).__name__}). "
+                "The details are in the server log; try again or rephrase the question."
+            )
     conv.messages.append(_reply(render.notice_html(message)))
     yield list(conv.messages), conv, panel, question
 
@@ -153,7 +159,10 @@ def rate(
     if exchange is None:
         return conv, "Only answers can be rated."
     rating = 1 if liked is True else -1 if liked is False else 0
-    exchange.feedback_id = store.rate(exchange.answer, rating, user, exchange.feedback_id)
+    try:
+        exchange.feedback_id = store.rate(exchange.answer, rating, user, exchange.feedback_id)
+    except AssistantError as exc:
+        return conversation, str(exc)
     conv.rated = exchange.turn if rating else None
     if not rating:
         return conv, "Rating withdrawn."

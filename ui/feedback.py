@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import AssistantError
 from assistant.schema import Answer
 
 SCHEMA = """
@@ -36,15 +37,26 @@ class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(SCHEMA)
+        self.error = ""
+        # A store that cannot be opened (a read-only or full disk) leaves the chat
+        # answering; rating then says why feedback cannot be kept.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         # A connection per write: handlers run on several threads, and closing after the
         # commit leaves nothing buffered if the server stops.
+        if self.error:
+            raise AssistantError(
+                f"Feedback cannot be stored in {self.path} ({self.error}): set "
+                "ASSISTANT_FEEDBACK_DB to a writable file and restart the server."
+            )
         with self._lock:
             db = sqlite3.connect(self.path, timeout=10)
             try:

@@ -8,10 +8,13 @@ import sys
 import gradio as gr
 from fastapi import FastAPI
 
+from assistant import logs
 from assistant.api import create_api
+from assistant.asgi import NoWebSockets
 from assistant.pipeline import Assistant, build_assistant
 from assistant.readiness import Readiness
 from assistant.settings import Settings
+from assistant.telemetry import Observe
 from ui import access
 from ui.app import create_app, page_options
 from ui.feedback import FeedbackStore
@@ -27,7 +30,15 @@ def create_server(
     readiness = readiness or Readiness(assistant)
     app = create_api(assistant, readiness)
     credentials = access.install(app, settings)
-    blocks = create_app(assistant, readiness, feedback, sign_out=bool(credentials.users))
+    app.add_middleware(Observe, telemetry=app.state.telemetry)
+    app.add_middleware(NoWebSockets)
+    blocks = create_app(
+        assistant,
+        readiness,
+        feedback,
+        sign_out=bool(credentials.users),
+        telemetry=app.state.telemetry,
+    )
     gr.mount_gradio_app(
         app,
         blocks,
@@ -62,6 +73,7 @@ def serve(settings: Settings) -> None:
 
     from assistant.cli import progress_bar
 
+    sys.stderr = logs.BoundedStream(sys.stderr)
     assistant = build_assistant(settings)
     readiness = Readiness(assistant)
     app = create_server(assistant, readiness)
@@ -87,6 +99,8 @@ def serve(settings: Settings) -> None:
         root_path=settings.root_path,
         proxy_headers=True,
         log_level="info",
+        log_config=logs.config(settings.log_format),
+        access_log=False,  # Observe logs each request, without its query string
     )
 
 
