@@ -33,6 +33,8 @@ ANSWER_TYPES = (
     "date",
     "number",
     "duration",
+    "money",
+    "time",
     "reason",
     "yes-no",
     "definition",
@@ -49,6 +51,8 @@ WANTED = {
     "date": frozenset({"DATE"}),
     "number": frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}),
     "duration": frozenset({"DATE", "TIME"}),
+    "money": frozenset({"MONEY"}),
+    "time": frozenset({"TIME"}),
     "name": frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT"}),
 }
 
@@ -83,6 +87,8 @@ _SHORTHAND = {
     "yr": "year",
     "yrs": "years",
     "w/": "with",
+    "w": "with",
+    "diff": "difference",
     "b4": "before",
     "2day": "today",
     "eu": "EU",
@@ -137,6 +143,11 @@ _PERSON_ROLES = re.compile(
     r"official)\b",
     re.IGNORECASE,
 )
+_ROLE_NOUNS = re.compile(
+    r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
+    r"boss|chief|spokes\w*|commander|official|general|king|queen|chancellor)\b",
+    re.IGNORECASE,
+)
 _ROLE_WORDS = r"secretar(y|ies)[- ]general|leaders?|ministers?|presidents?|officials?"
 _YES_NO_OPENERS = frozenset(
     "is are was were do does did has have had can could will would should may might must "
@@ -177,14 +188,21 @@ class Question:
     sides: tuple[str, ...] = ()  # for comparisons
     inner: str = ""  # the event a two-step question hinges on
     outer: str = ""  # the rest of a two-step question: "Who was Secretary General"
-    focus: str | None = None  # what a count counts ("times", "allies")
+    focus: str | None = None  # what a count counts ("times"), or a list lists ("countries")
     english: bool = True
     excluded: tuple[str, ...] = ()  # "besides Estonia": named, but not asked about
+    predicate: tuple[str, ...] = ()  # a yes/no question's verb and object, stemmed
 
     @property
     def wanted(self) -> frozenset[str]:
-        """The entity labels that can answer the question (empty when any sentence may)."""
-        return WANTED.get(self.target if self.kind == "list" else self.kind, frozenset())
+        """The entity labels that can answer the question (empty when any sentence may).
+
+        'Who asked first?' may be answered by a state or a body; 'which ambassador' only
+        by a person."""
+        kind = self.target if self.kind == "list" else self.kind
+        if kind == "person" and not _ROLE_NOUNS.search(self.text):
+            return WANTED["person"] | WANTED["place"] | WANTED["organisation"] | {"NORP"}
+        return WANTED.get(kind, frozenset())
 
     @property
     def names(self) -> list[str]:
@@ -252,6 +270,10 @@ def _analyse(question: str) -> Question:
         inner = match.group(1).strip(" ?.")
         outer = spelled[: match.start()].strip()
     order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
+    focus = text.focus_noun(lowered)
+    if kind == "list":
+        plural, at = _plural_head(doc)
+        focus = doc[at].lower_ if plural else None  # what is listed: "countries"
     excluded = tuple(
         e.text
         for e in entities
@@ -285,9 +307,10 @@ def _analyse(question: str) -> Question:
         sides=_sides(spelled, entities) if kind == "comparison" else (),
         inner=inner,
         outer=outer,
-        focus=text.focus_noun(lowered),
+        focus=focus,
         english=english,
         excluded=excluded,
+        predicate=_predicate(doc) if kind == "yes-no" else (),
     )
 
 
@@ -297,8 +320,14 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     first = words[0] if words else ""
     if _COMPARE.search(lowered) and not re.match(r"(how many|when|who|where)\b", lowered):
         return "comparison", ""
+    if re.search(
+        r"\bhow much\b.*\b(cost|spen[dt]|pa(y|id)|worth|budget)|\b(cost|budget|price)\b", lowered
+    ):
+        return "money", ""
     if re.search(r"\bhow (many|often|much|frequently)\b|\bnumber of\b|\bcount\b", lowered):
         return "number", ""
+    if re.search(r"\b(what|which) time\b|\bat what hour\b", lowered):
+        return "time", ""
     if re.search(r"\bhow long\b|\bfor how many (days|hours|weeks)\b|\bduration\b", lowered):
         return "duration", ""
     plural, at = _plural_head(doc)
@@ -339,6 +368,25 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     ):
         return "definition", ""
     return "other", ""
+
+
+def _predicate(doc: Any) -> tuple[str, ...]:
+    """What a yes/no question asserts, as stems: its main verb (unless a bare 'be') and
+    that verb's object or complement: 'Did NATO invoke Article 5?' -> invo, article, 5."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return ()
+    out = [] if root.lemma_ in ("be", "do", "have") else [text.stem(root.lower_)]
+    for child in root.children:
+        if child.dep_ in ("dobj", "attr", "acomp", "oprd", "prep", "xcomp"):
+            span = [child] if child.dep_ != "prep" else list(child.children)[:1]
+            for head in span:
+                for token in head.subtree:
+                    if token.pos_ in ("NOUN", "PROPN", "NUM", "VERB", "ADJ"):
+                        out.append(text.stem(token.lower_))
+            if child.dep_ != "prep":
+                break
+    return tuple(dict.fromkeys(w for w in out if w not in text.STOPWORDS))
 
 
 def _plural_head(doc: Any) -> tuple[str, int]:

@@ -23,6 +23,11 @@ _NEGATION = re.compile(
     r"\w+n['’]t)\b",
     re.IGNORECASE,
 )
+_CAUSE = re.compile(
+    r"\b(because|in response to|due to|following|after|over|against|amid|caused by|"
+    r"triggered by)\b",
+    re.IGNORECASE,
+)
 # Answers stop adding sentences below this share of the best sentence's score.
 _KEEP = 0.8
 
@@ -79,17 +84,22 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     # order ("the latest") looks further down, since the newest fact may be worded apart.
     cover = max(c.features["entity_cover"] for c in ranked[:5])
     floor = 0.25 if q.order and at is None else 0.6
+    typed = max(c.features["type_match"] for c in ranked[:10] if c.score >= 0.5 * best.score)
     good = [
         c
         for c in ranked
         if c.score >= floor * best.score
-        and c.features["type_match"] >= min(0.6, best.features["type_match"])
+        and c.features["type_match"] >= min(0.6, typed)
         and c.features["entity_cover"] >= cover
         and c.features["hedged"] < 1.0
     ] or [best]
     best = good[0]
     if at is not None:
         return max(good, key=lambda c: (_fits_date(c, at), c.score))
+    if q.kind == "date" and not q.order:
+        # The most precise date among sentences nearly as good as the best.
+        near = [c for c in good if c.score >= 0.8 * good[0].score]
+        return max(near, key=lambda c: (_precision(span(q, c)), c.score))
     if q.order == "latest":
         # Sentences that date themselves first; a document's date stands in otherwise.
         dated = [c for c in good if text.date_values(c.quote)] or [c for c in good if _when(c)]
@@ -116,7 +126,7 @@ def span(q: Question, cand: Candidate) -> str:
     """The short direct answer inside the sentence: a name, date, number or stretch."""
     kind = q.kind
     if kind in ("person", "place", "organisation"):
-        found = cand.named(WANTED[kind], q)
+        found = cand.named(q.wanted, q)
         return found[0] if found else ""
     if kind == "date":
         asked = text.fold(q.text)
@@ -191,7 +201,7 @@ def answer(
     lead = pick(q, ranked, at)
     parts: list[str] = []
     if q.kind == "yes-no":
-        if ranked[0].features["hedged"] >= 1.0 and ranked[0].features["entity_cover"] >= 1.0:
+        if ranked[0].features["hedged"] >= 1.0 and ranked[0].features["overlap"] >= 0.5:
             # The best evidence says the point is unconfirmed: say so rather than guess.
             return Draft(
                 answer="The sources don't confirm it either way: " + sources.sentence(ranked[0]),
@@ -230,7 +240,7 @@ def _more(lead: Candidate, ranked: Sequence[Candidate], n: int) -> list[Candidat
 
 def similar(a: str, b: str) -> bool:
     """True when two sentences say nearly the same (most words of both are shared)."""
-    ta, tb = set(text.terms(a)), set(text.terms(b))
+    ta, tb = text.term_set(a), text.term_set(b)
     return len(ta & tb) / max(1, len(ta | tb)) > 0.6
 
 
@@ -245,6 +255,17 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     asked_negated = bool(_NEGATION.search(q.text))
     if q.years and not any(y in c.quote for c in ranked[:5] for y in q.years):
         return asked_negated, lead
+    # The sentences that state the question's own verb and object decide: the best of
+    # them says yes, or no when it negates them.
+    if q.predicate:
+        stating = [
+            c
+            for c in ranked[:20]
+            if _states(q.predicate, text.term_set(c.quote)) and c.features["hedged"] < 1.0
+        ]
+        if stating:
+            top = max(stating, key=lambda c: c.score)
+            return (not _NEGATION.search(top.quote)) != asked_negated, top
     close = [
         c
         for c in ranked[:8]
@@ -256,6 +277,18 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     if negating and not asked_negated:
         return False, negating[0]
     return not _NEGATION.search(lead.quote) or asked_negated, lead
+
+
+def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
+    """True when a sentence's terms hold the predicate's first word (its verb, or its
+    object when the verb is 'be') and at least half of the rest; words meet on a shared
+    stem of four letters ('vote' and 'voting')."""
+
+    def has(word: str) -> bool:
+        return any(t[:4] == word[:4] for t in terms) if len(word) >= 4 else word in terms
+
+    head, *rest = predicate
+    return has(head) and sum(map(has, rest)) * 2 >= len(rest)
 
 
 def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources: Sources) -> Draft:
@@ -271,17 +304,23 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         folded = text.fold(c.quote)
         return all(n in folded for n in names)
 
-    stated = [c for c in stated if same_subject(c)] or stated
-    best = max(stated, key=lambda c: c.score)
-    newest = max(c.passage.date or "" for c in stated)
-    latest = max((c for c in stated if (c.passage.date or "") == newest), key=lambda c: c.score)
-    lead = latest if latest.score >= 0.8 * best.score and not latest.features["hedged"] else best
+    # A figure for the very noun asked about ("how many times" -> "nine times") before one
+    # for a noun that may count the same thing ("one occasion").
+    asked_noun = text.stem(q.focus or "")
+    stated = [c for c in stated if _noun(q, c.quote) == asked_noun] or stated
+    # A source's own figure before one it reports; then the latest, by the date the
+    # sentence gives for its figure or else by its document's date.
+    own = [c for c in stated if not c.features["hedged"]] or stated
+    best = max(own, key=lambda c: c.score)
+    near = [c for c in own if c.score >= 0.8 * best.score]
+    lead = max(near, key=lambda c: (max(_when(c), default=0), c.score))
     figure = count_of(q, lead.quote)
     parts = []
     if figure is not None:
         parts.append(say_count(figure, q.focus))
     parts.append(sources.sentence(lead))
-    for other in stated:
+    # Another source's own figure for the same thing, however it ranks for the question.
+    for other in ranked:
         older = other.passage
         if (
             older.source != lead.passage.source
@@ -290,6 +329,7 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
             and _noun(q, other.quote) == _noun(q, lead.quote)
             and same_subject(other)
             and not other.features["hedged"]
+            and other.features["overlap"] >= 0.5 * lead.features["overlap"]
         ):
             parts.append(
                 f"The sources disagree: “{older.title}” ({long_date(older.date)}) says "
@@ -324,6 +364,8 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     # enumeration, three names or more, before they are taken for a list.
     least = 3 if q.target == "name" else 2
     enumerating = [c for c in good if len(cand_items(c, labels, q)) >= least]
+    # A sentence that names more of them is more likely the list itself.
+    enumerating.sort(key=lambda c: -c.score * min(8, len(cand_items(c, labels, q))) ** 0.5)
     if not enumerating and q.target == "name":
         good = []
     if enumerating:
@@ -331,7 +373,9 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
         used.append(first)
         for item in cand_items(first, labels, q):
             items.setdefault(_key(item), (item, first))
-        if len(items) in text.counts(first.quote):
+        # Complete when it says how many of the very things asked for there are, and
+        # names as many: "The 12 founding members are ..." for "Name the founding members".
+        if q.focus and len(items) in text.counts_of(q.focus, first.quote):
             good = []
     # Other sentences add the items they are about (the name that opens them).
     for cand in good:
@@ -358,7 +402,22 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
 
 
 def cand_items(cand: Candidate, labels: frozenset[str], q: Question) -> list[str]:
-    found = cand.named(labels, q) if labels else []
+    """The items a sentence lists: its names of the asked kind, up to where it turns to a
+    cause ('... in response to Russia's intervention in Crimea' names no requester)."""
+    cause = _CAUSE.search(cand.quote)
+    end = cand.start + cause.start() if cause else cand.start + len(cand.quote)
+    if _NEGATION.search(cand.quote):
+        return []  # "Turkey and Hungary were not among ..." lists no one
+    asked = text.fold(q.text)
+    left_out = {_key(x) for x in q.excluded}
+    found = [
+        e.text
+        for e in cand.entities
+        if e.label in labels
+        and e.end <= end
+        and _key(e.text) not in asked
+        and _key(e.text) not in left_out
+    ]
     return list({_key(f): f for f in found}.values())
 
 

@@ -57,7 +57,7 @@ def counted_nouns(focus: str | None) -> tuple[str, ...]:
 
 
 # Types whose answer must be in the evidence: without one the question is not answered.
-_STRICT = ("person", "date", "number", "duration", "place", "organisation")
+_STRICT = ("person", "date", "number", "duration", "money", "time", "place", "organisation")
 
 
 @dataclass(frozen=True)
@@ -91,14 +91,19 @@ def hedged(sentence: str) -> float:
 def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     """How well a sentence holds the kind of thing the question asks for (0 to 1)."""
     kind = question.target if question.kind == "list" else question.kind
+    if date_conflict(question.text, quote):
+        return 0.0
     if kind == "person":
-        roles = {m.group().lower() for m in _ROLES.finditer(question.text)}
-        if roles and not any(r in quote.lower() for r in roles):
+        roles = {text.stem(m.group().lower()) for m in _ROLES.finditer(question.text)}
+        said = {text.stem(m.group().lower()) for m in _ROLES.finditer(quote)}
+        if roles and not roles & said:
             return 0.0
         if found:
             return 1.0
         # 'Who chairs the Council?' may be answered by an office, not a name.
-        return 0.6 if not roles and _ROLES.search(quote) else 0.0
+        return 0.6 if said - roles else 0.0
+    if kind in ("money", "time"):
+        return float(bool(found))
     if kind in ("place", "organisation", "name"):
         return min(1.0, len(found) / 2) if question.kind == "list" else float(bool(found))
     if kind == "date":
@@ -114,6 +119,18 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     if kind == "reason":
         return 1.0 if _CAUSAL.search(quote) else 0.0
     return 0.5
+
+
+def date_conflict(question: str, sentence: str) -> bool:
+    """True when the question names a month the sentence contradicts: 'in June 2012'
+    against a sentence dated only 3 October 2012."""
+    asked = {d // 100 for d in text.date_values(question) if d // 100 % 100}
+    said = text.date_values(sentence)
+    if not asked or not said:
+        return False
+    years = {a // 100 for a in asked}
+    same_year = [d for d in said if d // 10000 in years]
+    return bool(same_year) and not any(d // 100 in asked or not d // 100 % 100 for d in same_year)
 
 
 def missing_names(question: Question, passages: Sequence[Passage], own: str) -> list[str]:
@@ -189,7 +206,7 @@ class ExtractiveGenerator:
             ents = tuple(
                 e for e in _entities(passage) if e.start >= start and e.end <= start + len(quote)
             )
-            s_terms = set(text.terms(quote))
+            s_terms = text.term_set(quote)
             folded = text.fold(quote)
             cand = Candidate(passage, quote, start, ents, {}, 0.0)
             features = {
@@ -264,8 +281,8 @@ class ExtractiveGenerator:
         ranked = self.candidates(q, passages)
         if not ranked or not self._answers(q, ranked, own):
             return refusal()
-        if q.kind == "number" and search is not None:
-            ranked = _merged_candidates(ranked, self.candidates(q, search(q.text, 20)))
+        if q.kind in ("number", "yes-no") and search is not None:
+            ranked = _merged_candidates(ranked, self.candidates(q, search(q.text, 30)))
         if q.kind == "comparison" and len(q.sides) >= 2 and search is not None:
             return compose.answer(q, ranked, per_side=self._sides(q, passages, search))
         return compose.answer(q, ranked)

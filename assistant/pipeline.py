@@ -158,9 +158,24 @@ class Assistant:
             BadQuestion: the question, history or filters are unusable.
             IndexNotReady: there is no index yet.
         """
-        *_, final = self.stream(question, history, filters, top_k)
-        assert isinstance(final, Answer)
-        return final
+        started = time.perf_counter()
+        prepared = self.prepare(self.request(question, history, filters, top_k))
+        generated = time.perf_counter()
+        draft = self.generator.generate(*self._arguments(prepared))
+        return _answer(prepared, draft, started, generated, self.generator.name)
+
+    def _arguments(
+        self, prepared: Prepared
+    ) -> tuple[str, tuple[Passage, ...], tuple[Turn, ...], Search]:
+        """What every generator is given: the standalone question, its passages, the
+        conversation, and a search within the request's filters."""
+        request = prepared.request
+        return (
+            prepared.standalone,
+            prepared.passages,
+            request.history,
+            self.search(request.filters),
+        )
 
     def stream(
         self,
@@ -173,13 +188,7 @@ class Assistant:
         started = time.perf_counter()
         prepared = self.prepare(self.request(question, history, filters, top_k))
         t1 = time.perf_counter()
-        request = prepared.request
-        args = (
-            prepared.standalone,
-            prepared.passages,
-            request.history,
-            self.search(request.filters),
-        )
+        args = self._arguments(prepared)
         draft: Draft | None = None
         if isinstance(self.generator, generators.StreamingGenerator):
             for item in self.generator.stream(*args):
@@ -199,13 +208,7 @@ class Assistant:
 
         def generate(prepared: Prepared) -> Answer:
             started = time.perf_counter()
-            request = prepared.request
-            draft = self.generator.generate(
-                prepared.standalone,
-                prepared.passages,
-                request.history,
-                self.search(request.filters),
-            )
+            draft = self.generator.generate(*self._arguments(prepared))
             return _answer(prepared, draft, started, started, self.generator.name)
 
         return RunnableLambda(self.prepare) | RunnableLambda(generate)

@@ -6,6 +6,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """
@@ -23,6 +24,7 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Reduces a lower-case word to a crude stem so 'invoked' meets 'invocation'."""
     for suffix, keep in (
@@ -52,6 +54,12 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, apostrophes kept inside words."""
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=16384)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of a text, remembered: answering compares the same sentences often."""
+    return frozenset(terms(text))
 
 
 def terms(text: str) -> list[str]:
@@ -179,10 +187,11 @@ def counts(text: str) -> list[int]:
     return found
 
 
-def bigrams(text: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=16384)
+def bigrams(text: str) -> frozenset[tuple[str, str]]:
     """Adjacent word pairs (stemmed, stop words kept): phrase matches like 'been invoked'."""
     toks = [stem(w) for w in words(text) if w not in ("a", "an", "the")]
-    return set(itertools.pairwise(toks))
+    return frozenset(itertools.pairwise(toks))
 
 
 def has_number(text: str) -> bool:
@@ -202,7 +211,9 @@ def focus_noun(question: str) -> str | None:
     if re.search(r"\bhow (often|frequently)\b|\bnumber of times\b", lowered):
         return "times"
     match = re.search(r"\bhow many ([a-z-]+)", lowered)
-    return match.group(1) if match else None
+    if not match or match.group(1) in ("of", "more", "other", "different", "separate"):
+        return None  # "how many of them": what is counted is the earlier subject
+    return match.group(1)
 
 
 ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
