@@ -113,6 +113,19 @@ _COMPARE = re.compile(
     r"unlike)\b",
     re.IGNORECASE,
 )
+# Wordings that settle a question's type, tried in order before lists and yes/no.
+_EARLY_KINDS = (
+    ("money", r"\bhow much\b.*\b(cost|spen[dt]|pa(y|id)|worth|budget)|\b(cost|budget|price)\b"),
+    ("number", r"\bhow (many|often|much|frequently)\b|\bnumber of\b|\bcount\b"),
+    ("time", r"\b(what|which) time\b|\bat what hour\b"),
+    ("duration", r"\bhow long\b|\bfor how many (days|hours|weeks)\b|\bduration\b"),
+)
+# And after lists and yes/no, in this order: reason, date (besides "when ..."), place.
+_KIND_PATTERNS = {
+    "reason": r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bwhat (led|prompted|caused|trig)",
+    "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
+    "place": r"\bwhere\b|\b(which|what) (city|place|town|country|capital|region)\b|\bin which\b",
+}
 # Inner clauses that make a question two-step: "who was ... when Poland first invoked ...".
 _INNER = re.compile(r"\s(?:when|while|at the time (?:of|when|that)|during|at the time)\s+(.+)$")
 _PLURAL_HEADS = {
@@ -320,16 +333,9 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     first = words[0] if words else ""
     if _COMPARE.search(lowered) and not re.match(r"(how many|when|who|where)\b", lowered):
         return "comparison", ""
-    if re.search(
-        r"\bhow much\b.*\b(cost|spen[dt]|pa(y|id)|worth|budget)|\b(cost|budget|price)\b", lowered
-    ):
-        return "money", ""
-    if re.search(r"\bhow (many|often|much|frequently)\b|\bnumber of\b|\bcount\b", lowered):
-        return "number", ""
-    if re.search(r"\b(what|which) time\b|\bat what hour\b", lowered):
-        return "time", ""
-    if re.search(r"\bhow long\b|\bfor how many (days|hours|weeks)\b|\bduration\b", lowered):
-        return "duration", ""
+    for kind, pattern in _EARLY_KINDS:
+        if re.search(pattern, lowered):
+            return kind, ""
     plural, at = _plural_head(doc)
     if not plural and re.search(r"\b(every|each|all)\s+(\w+\s+)?(" + _ROLE_WORDS + ")", lowered):
         plural, at = "person", 0
@@ -342,19 +348,14 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
         return "list", plural
     if first in _YES_NO_OPENERS or re.match(r"(is it true|true or false|was there)\b", lowered):
         return "yes-no", ""
-    if re.search(r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bwhat (led|prompted|caused|trig)", lowered):
+    if re.search(_KIND_PATTERNS["reason"], lowered):
         return "reason", ""
     opening = re.match(r"((?:\w+ ){0,3})when\b", lowered)
-    if (
-        opening and not re.search(r"\b(who|what|which|how|where|why)\b", opening.group(1))
-    ) or re.search(r"\bwhat (date|day|year|month)\b|\bwhich (date|day|year|month)\b", lowered):
+    if opening and not re.search(r"\b(who|what|which|how|where|why)\b", opening.group(1)):
         return "date", ""
-    if re.search(r"\bin what year\b|\bsince when\b|\bwhat time\b", lowered):
-        return "date", ""
-    if re.search(r"\bwhere\b|\bwhich (city|place|town|country|capital|region)\b", lowered):
-        return "place", ""
-    if re.search(r"\bwhat (city|place|town|country)\b|\bin which\b", lowered):
-        return "place", ""
+    for kind in ("date", "place"):
+        if re.search(_KIND_PATTERNS[kind], lowered):
+            return kind, ""
     if re.match(r"(who|whom|whose)\b", first) or (
         re.match(r"(which|what|name)\b", first) and _PERSON_ROLES.search(lowered)
     ):

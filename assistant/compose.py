@@ -156,9 +156,7 @@ def count_of(q: Question, sentence: str) -> int | None:
 
 def counted_as(q: Question, sentence: str) -> tuple[int, str] | None:
     """The figure a sentence gives for what the question counts, and the noun it counts."""
-    from assistant.extractive import counted_nouns
-
-    for noun in counted_nouns(q.focus):
+    for noun in text.counted_nouns(q.focus):
         found = text.counts_of(noun, sentence)
         if found:
             return found[0], text.stem(noun)

@@ -39,22 +39,6 @@ _ROLES = re.compile(
     r"commander|prime minister|chancellor|king|queen|general)\b",
     re.IGNORECASE,
 )
-# Words sources use for what a question counts: how often, and how many states.
-_SAME_COUNT = (
-    ("times", "occasions", "requests", "invocations"),
-    ("countries", "states", "allies", "members", "nations"),
-)
-
-
-def counted_nouns(focus: str | None) -> tuple[str, ...]:
-    """The nouns a count of `focus` may be stated with ('countries' -> states, allies...)."""
-    if not focus:
-        return ()
-    for group in _SAME_COUNT:
-        if text.stem(focus) in {text.stem(n) for n in group}:
-            return (focus, *(n for n in group if n != focus))
-    return (focus,)
-
 
 # Types whose answer must be in the evidence: without one the question is not answered.
 _STRICT = ("person", "date", "number", "duration", "money", "time", "place", "organisation")
@@ -111,7 +95,7 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
             return 0.0
         return 1.0 if text.has_full_date(quote) or text.years(" ".join(found)) else 0.6
     if kind == "number":
-        if any(text.counts_of(n, quote) for n in counted_nouns(question.focus)):
+        if any(text.counts_of(n, quote) for n in text.counted_nouns(question.focus)):
             return 1.0
         return 0.6 if text.has_number(quote) else 0.0
     if kind == "duration":
@@ -318,8 +302,14 @@ class ExtractiveGenerator:
         inner event happened, then answer the outer question at that date."""
         inner = dataclasses.replace(analysis.analyse(q.inner), kind="date", target="")
         inner_ranked = self.candidates(inner, search(q.inner, 8))
-        event = compose.pick(inner, inner_ranked) if inner_ranked else None
-        dates = text.date_values(event.quote) if event else []
+        # The event as a source states it, not as a source reports another's claim.
+        stated = [c for c in inner_ranked if not c.features["hedged"]] or inner_ranked
+        event = compose.pick(inner, stated) if stated else None
+        dates = [
+            d
+            for d in (text.date_values(event.quote) if event else [])
+            if not inner.years or str(d // 10000) in inner.years
+        ]
         if event is None or not dates or event.features["type_match"] < 0.6:
             ranked = self.candidates(q, passages)
             if not ranked or not self._answers(q, ranked, own):
@@ -329,7 +319,7 @@ class ExtractiveGenerator:
         # A year alone is made precise by another sentence about the same event that
         # gives the day in that year.
         if when % 10000 == 0:
-            for cand in inner_ranked:
+            for cand in stated:
                 days = [
                     d
                     for d in text.date_values(cand.quote)

@@ -289,3 +289,20 @@ def date_mentions(text: str) -> list[str]:
 def months(text: str) -> list[str]:
     """Month names a text mentions on their own ('in June ... in October')."""
     return re.findall(rf"\b(?:{_MONTHS})\b", text, re.IGNORECASE)
+
+
+# Words sources use for what a question counts: how often, and how many states.
+_SAME_COUNT = (
+    ("times", "occasions", "requests", "invocations"),
+    ("countries", "states", "allies", "members", "nations"),
+)
+
+
+def counted_nouns(focus: str | None) -> tuple[str, ...]:
+    """The nouns a count of `focus` may be stated with ('countries' -> states, allies...)."""
+    if not focus:
+        return ()
+    for group in _SAME_COUNT:
+        if stem(focus) in {stem(n) for n in group}:
+            return (focus, *(n for n in group if n != focus))
+    return (focus,)
