@@ -89,6 +89,8 @@ _SHORTHAND = {
     "w/": "with",
     "w": "with",
     "diff": "difference",
+    "pm": "Prime Minister",
+    "nah": "not",
     "b4": "before",
     "2day": "today",
     "eu": "EU",
@@ -111,6 +113,17 @@ _FIRST = re.compile(r"\b(first|earliest|initial(ly)?|original(ly)?|oldest)\b", r
 _COMPARE = re.compile(
     r"\b(differ\w*|compar\w*|versus|vs\.?|contrast\w*|distinguish\w*|similar\w*|same as|"
     r"unlike)\b",
+    re.IGNORECASE,
+)
+# Chat openers that come before the question itself: "yo did nato ...", "wait, is ...".
+_OPENERS = re.compile(
+    r"^(?:(?:yo|hey|hi|hello|ok|okay|so|wait|um+|uh+|well|lol|btw|also|and|but|quick q)"
+    r"[,!:]?\s+)+",
+    re.IGNORECASE,
+)
+# A question that ends by asking whether what it said holds: "..., right?", "or nah".
+_TAG_QUESTION = re.compile(
+    r"(\b(is|was) (that|it|this) (right|true|correct|so)|\bor (not|nah|no)|,\s*right)\W*$",
     re.IGNORECASE,
 )
 # Wordings that settle a question's type, tried in order before lists and yes/no.
@@ -155,6 +168,10 @@ _PERSON_ROLES = re.compile(
     r"ambassador|chair(man|woman|person)?|head|boss|chief|spokes(man|woman|person)|commander|"
     r"official)\b",
     re.IGNORECASE,
+)
+# Verbs that report or ask about a claim rather than make it.
+_REPORTING = frozenset(
+    "read hear say think know believe wonder wait see tell right true correct mean".split()
 )
 _ROLE_NOUNS = re.compile(
     r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
@@ -284,6 +301,8 @@ def _analyse(question: str) -> Question:
         outer = spelled[: match.start()].strip()
     order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
     focus = text.focus_noun(lowered)
+    if kind == "number" and focus not in (None, "times"):
+        focus = _counted(doc) or focus
     if kind == "list":
         plural, at = _plural_head(doc)
         focus = doc[at].lower_ if plural else None  # what is listed: "countries"
@@ -323,14 +342,17 @@ def _analyse(question: str) -> Question:
         focus=focus,
         english=english,
         excluded=excluded,
-        predicate=_predicate(doc) if kind == "yes-no" else (),
+        predicate=_predicate(_main_clause(spelled, doc)) if kind == "yes-no" else (),
     )
 
 
 def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     """The expected answer type, and for lists the type of each item."""
-    words = [t.lower_ for t in doc]
+    lowered = _OPENERS.sub("", lowered)
+    words = [t.lower_ for t in doc if not _OPENERS.fullmatch(t.lower_ + " ")]
     first = words[0] if words else ""
+    if _TAG_QUESTION.search(lowered):
+        return "yes-no", ""
     if _COMPARE.search(lowered) and not re.match(r"(how many|when|who|where)\b", lowered):
         return "comparison", ""
     for kind, pattern in _EARLY_KINDS:
@@ -373,8 +395,14 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
 
 def _predicate(doc: Any) -> tuple[str, ...]:
     """What a yes/no question asserts, as stems: its main verb (unless a bare 'be') and
-    that verb's object or complement: 'Did NATO invoke Article 5?' -> invo, article, 5."""
+    that verb's object or complement: 'Did NATO invoke Article 5?' -> invo, article, 5.
+    A verb that only reports or asks ('I read that ...', '..., right?') hands over to the
+    clause it governs."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    seen = 0
+    while root is not None and root.lemma_.lower() in _REPORTING and seen < 3:
+        inner = [c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl")]
+        root, seen = (inner[0] if inner else None), seen + 1
     if root is None:
         return ()
     out = [] if root.lemma_ in ("be", "do", "have") else [text.stem(root.lower_)]
@@ -387,7 +415,43 @@ def _predicate(doc: Any) -> tuple[str, ...]:
                         out.append(text.stem(token.lower_))
             if child.dep_ != "prep":
                 break
+    if not out:
+        out = _verb_phrase(doc)
     return tuple(dict.fromkeys(w for w in out if w not in text.STOPWORDS))
+
+
+def _main_clause(question: str, doc: Any) -> Any:
+    """The question without its time or cause clause: 'Did Poland invoke Article 4 after
+    the missile killed two people?' asserts the invoking, not the killing."""
+    head = re.split(
+        r"\s(?:after|when|because|before|following|since|while|during|once|if)\s", question, 1
+    )[0]
+    return nlp()(head) if head != question and len(head.split()) >= 3 else doc
+
+
+def _verb_phrase(doc: Any) -> list[str]:
+    """The first full verb after the opening word and the words that follow it up to a
+    preposition: a fallback where the small model's parse of a question goes astray."""
+    for token in doc[1:]:
+        if token.tag_.startswith("VB") and token.lemma_ not in ("be", "do", "have"):
+            out = [text.stem(token.lower_)]
+            for after in doc[token.i + 1 :]:
+                if after.pos_ in ("ADP", "PUNCT", "SCONJ", "CCONJ"):
+                    break
+                if after.pos_ in ("NOUN", "PROPN", "NUM", "ADJ"):
+                    out.append(text.stem(after.lower_))
+            return out
+    return []
+
+
+def _counted(doc: Any) -> str | None:
+    """The noun 'how many' counts, past its adjectives: 'how many Russian drones' -> drones."""
+    for token in doc:
+        if token.lower_ == "many" and token.i > 0 and doc[token.i - 1].lower_ == "how":
+            head = token.head
+            if head.pos_ in ("NOUN", "PROPN") and head.i > token.i:
+                return str(head.lower_)
+    return None
 
 
 def _plural_head(doc: Any) -> tuple[str, int]:
@@ -411,8 +475,10 @@ def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
     for e in entities:
         if e.label not in ("CARDINAL", "ORDINAL", "ORG"):
             by_label.setdefault(e.label, [])
-            if e.text not in by_label[e.label]:
-                by_label[e.label].append(e.text)
+            # The model sometimes reads "Article 4 vs Article 5" as one name.
+            for part in re.split(r"\s+(?:vs\.?|versus|and|or)\s+", e.text):
+                if part and part not in by_label[e.label]:
+                    by_label[e.label].append(part)
     # The sides are two things of one kind: two years, two people, two articles.
     for found in by_label.values():
         if len(found) >= 2:

@@ -28,6 +28,12 @@ _CAUSE = re.compile(
     r"triggered by)\b",
     re.IGNORECASE,
 )
+# Sentences that say a point is not established, as against ones that correct an error.
+_UNCERTAIN = re.compile(
+    r"\b(not confirmed|unconfirmed|is unclear|no source|(?:found|named|recorded) (?:in|by) the "
+    r"sources)\b",
+    re.IGNORECASE,
+)
 # Answers stop adding sentences below this share of the best sentence's score.
 _KEEP = 0.8
 
@@ -199,14 +205,15 @@ def answer(
     lead = pick(q, ranked, at)
     parts: list[str] = []
     if q.kind == "yes-no":
-        if ranked[0].features["hedged"] >= 1.0 and ranked[0].features["overlap"] >= 0.5:
+        said, lead = polar(q, ranked)
+        doubt = [c for c in (*ranked[:3], lead) if _UNCERTAIN.search(c.quote)]
+        if doubt and doubt[0].features["overlap"] >= 0.5:
             # The best evidence says the point is unconfirmed: say so rather than guess.
             return Draft(
-                answer="The sources don't confirm it either way: " + sources.sentence(ranked[0]),
+                answer="The sources don't confirm it either way: " + sources.sentence(doubt[0]),
                 refused=True,
                 citations=tuple(sources.citations),
             )
-        said, lead = polar(q, ranked)
         parts.append("Yes." if said else "No.")
     elif q.kind == "number":
         return counting(q, lead, ranked, sources)
@@ -283,7 +290,9 @@ def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
     stem of four letters ('vote' and 'voting')."""
 
     def has(word: str) -> bool:
-        return any(t[:4] == word[:4] for t in terms) if len(word) >= 4 else word in terms
+        if len(word) < 3:
+            return word in terms
+        return any(t[:4] == word[:4] or t.startswith(word) or word.startswith(t) for t in terms)
 
     head, *rest = predicate
     return has(head) and sum(map(has, rest)) * 2 >= len(rest)

@@ -29,7 +29,7 @@ _CAUSAL = re.compile(
 )
 _HEDGES = re.compile(
     r"\b(wrongly|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
-    r"not confirmed|unconfirmed|no source)\b",
+    r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.I)
@@ -124,14 +124,16 @@ def missing_names(question: Question, passages: Sequence[Passage], own: str) -> 
     however close they are in meaning.
     """
     haystack = text.fold(" ".join(p.text for p in passages))
-    present = set(text.words(haystack))
+    present = set(text.words(haystack)) | {text.stem(w) for w in text.words(haystack)}
     own_folded = text.fold(analysis.spell_out(own))
     missing = []
     for name in [*question.names, *question.years]:
         name = text.fold(re.sub(r"['’]s$", "", name)).removeprefix("the ")
         if name not in own_folded or name in haystack:
             continue
+        # Words meet by stem too: "Patriots" is named by "Patriot".
         parts = [w for w in text.words(name) if w not in text.STOPWORDS]
+        parts = [w if w in present else text.stem(w) for w in parts]
         # A long name may be paraphrased ("Supreme Allied Commander Europe"): half will do.
         if len(parts) > 1 and sum(p in present for p in parts) * 2 >= len(parts):
             continue

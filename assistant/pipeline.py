@@ -141,7 +141,8 @@ class Assistant:
         """The follow-up rewritten, then the passages retrieved for it (timed)."""
         standalone = self.standalone(request.question, request.history)
         started = time.perf_counter()
-        passages = self.retrieve(standalone, request.filters, request.k)
+        # Searched as spelled out: "art 4 vs art 5 whats the diff" finds "Article 4".
+        passages = self.retrieve(analysis.spell_out(standalone), request.filters, request.k)
         ms = (time.perf_counter() - started) * 1000
         return Prepared(request, standalone, tuple(passages), ms)
 

@@ -102,3 +102,27 @@ def test_passage_entities_round_trip_through_chunk_metadata() -> None:
     restored = analysis.load(analysis.dump(found), chunk)
     assert {(e.text, e.label) for e in restored} >= {("Mark Rutte", "PERSON"), ("Warsaw", "GPE")}
     assert analysis.load("not json", chunk) == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "yo did the council meet that day or nah",
+        "I read that the Council voted on it. Is that right?",
+        "Norway asked twice in 1999, right?",
+    ],
+)
+def test_chat_openers_and_tag_questions_are_yes_no(question: str) -> None:
+    assert analyse(question).kind == "yes-no"
+
+
+def test_a_yes_no_question_asserts_its_verb_and_object() -> None:
+    assert analyse("Did the allies invoke Article 5?").predicate == ("invo", "articl", "5")
+    # A reporting verb hands over to the claim it reports.
+    q = analyse("I read that Norway invoked Article 4. Is that right?")
+    assert q.predicate[:1] == ("invo",)
+
+
+def test_how_many_counts_the_noun_past_its_adjectives() -> None:
+    assert analyse("how many Russian drones were shot down?").focus == "drones"
+    assert analyse("How often has Norway asked?").focus == "times"
