@@ -424,7 +424,9 @@ def _main_clause(question: str, doc: Any) -> Any:
     """The question without its time or cause clause: 'Did Poland invoke Article 4 after
     the missile killed two people?' asserts the invoking, not the killing."""
     head = re.split(
-        r"\s(?:after|when|because|before|following|since|while|during|once|if)\s", question, 1
+        r"\s(?:after|when|because|before|following|since|while|during|once|if)\s",
+        question,
+        maxsplit=1,
     )[0]
     return nlp()(head) if head != question and len(head.split()) >= 3 else doc
 
