@@ -25,11 +25,15 @@ class Readiness:
         self._lock = threading.Lock()
 
     def start(
-        self, progress: Progress | None = None, on_ready: Callable[[], None] | None = None
+        self,
+        progress: Progress | None = None,
+        on_ready: Callable[[], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
     ) -> threading.Thread | None:
         """Builds the index in a background thread if there is none; returns the thread.
 
-        on_ready runs once the index can answer (at once when it already exists).
+        on_ready runs once the index can answer (at once when it already exists); on_error
+        gets the one-line message the chat and health show when the build fails.
         """
         if self.assistant.index.exists():
             if on_ready:
@@ -38,12 +42,20 @@ class Readiness:
         with self._lock:
             self.building, self.done, self.total, self.error = True, 0, 0, ""
         thread = threading.Thread(
-            target=self._build, args=(progress, on_ready), name="index-build", daemon=True
+            target=self._build,
+            args=(progress, on_ready, on_error),
+            name="index-build",
+            daemon=True,
         )
         thread.start()
         return thread
 
-    def _build(self, progress: Progress | None, on_ready: Callable[[], None] | None) -> None:
+    def _build(
+        self,
+        progress: Progress | None,
+        on_ready: Callable[[], None] | None,
+        on_error: Callable[[str], None] | None,
+    ) -> None:
         def update(done: int, total: int) -> None:
             self.done, self.total = done, total
             if progress:
@@ -52,15 +64,15 @@ class Readiness:
         try:
             self.assistant.ingest(progress=update)
         except Exception as exc:
-            message = (
-                str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
-            )
             with self._lock:
-                self.error = message
+                self.error = _failure(exc)
         finally:
             with self._lock:
                 self.building = False
-        if not self.error and on_ready:
+        if self.error:
+            if on_error:
+                on_error(self.error)
+        elif on_ready:
             on_ready()
 
     def check(self) -> None:
@@ -71,10 +83,7 @@ class Readiness:
             progress = f" ({done:,} of {total:,} passages embedded)" if total else ""
             raise IndexNotReady(f"The index is being built{progress}: try again in a minute.")
         if error:
-            raise IndexNotReady(
-                f"Building the index failed ({error}): fix the cause and restart the server, "
-                "or run `nato-assistant ingest`."
-            )
+            raise IndexNotReady(error)
         self.assistant.index.check_ready()
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,3 +98,15 @@ class Readiness:
                 "progress": {"done": self.done, "total": self.total},
             }
         return {"status": "ok", "message": "Ready to answer questions."}
+
+
+def _failure(exc: Exception) -> str:
+    """One line: what failed and what to do about it."""
+    if isinstance(exc, ImportError):
+        cause = f"{type(exc).__name__}: {exc}"
+        fix = "a package is missing: run ./scripts/setup (it installs the locked set), then "
+        fix += "restart the server"
+    else:
+        cause = str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+        fix = "fix the cause and restart the server (`nato-assistant ingest` shows the details)"
+    return " ".join(f"Building the index failed ({cause}): {fix}.".split())
