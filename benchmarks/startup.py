@@ -55,6 +55,7 @@ class Tree:
         return env
 
     def command(self, *args: str) -> list[str]:
+        # Run from the tree's folder: `-m` puts the working directory first on the path.
         return [sys.executable, "-m", "assistant", *args]
 
 
@@ -85,6 +86,7 @@ def ask_once(tree: Tree) -> None:
     out = subprocess.run(
         tree.command("ask", QUESTION, "--json"),
         env=tree.env(),
+        cwd=tree.path,
         check=True,
         capture_output=True,
         text=True,
@@ -94,7 +96,9 @@ def ask_once(tree: Tree) -> None:
 
 
 def help_once(tree: Tree) -> None:
-    subprocess.run(tree.command("--help"), env=tree.env(), check=True, capture_output=True)
+    subprocess.run(
+        tree.command("--help"), env=tree.env(), cwd=tree.path, check=True, capture_output=True
+    )
 
 
 def free_port() -> int:
@@ -111,6 +115,7 @@ def serve_once(tree: Tree, marks: dict[str, float]) -> None:
     server = subprocess.Popen(
         tree.command("serve", "--port", str(port)),
         env=tree.env(),
+        cwd=tree.path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -140,7 +145,9 @@ def _get(url: str) -> bool:
 
 
 def measure(tree: Tree, runs: int) -> None:
-    subprocess.run(tree.command("ingest"), env=tree.env(), check=True, capture_output=True)
+    subprocess.run(
+        tree.command("ingest"), env=tree.env(), cwd=tree.path, check=True, capture_output=True
+    )
     ask_once(tree)  # first run after ingestion: let the OS cache the files
     marks: dict[str, float] = {}
     for _ in range(runs):
@@ -150,23 +157,41 @@ def measure(tree: Tree, runs: int) -> None:
         tree.times.setdefault("health", []).append((marks["health"], float("nan")))
 
 
-def imports_by_package(tree: Tree) -> tuple[float, float, list[tuple[str, float]]]:
-    """Wall seconds of one `ask`, seconds spent importing, and the top packages' share."""
+@dataclass
+class Breakdown:
+    """Where one `ask` spends its time: imports by package, retrieval, answering."""
+
+    wall: float
+    imports: float
+    packages: list[tuple[str, float]]
+    retrieve: float  # includes opening the index and loading the model on first use
+    answer: float
+
+
+def breakdown(tree: Tree) -> Breakdown:
     started = time.perf_counter()
-    stderr = subprocess.run(
-        [sys.executable, "-X", "importtime", *tree.command("ask", QUESTION)[1:]],
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *tree.command("ask", QUESTION, "--json")[1:]],
         env=tree.env(),
+        cwd=tree.path,
         check=True,
         capture_output=True,
         text=True,
-    ).stderr
+    )
     wall = time.perf_counter() - started
     by_package: dict[str, float] = {}
-    for self_us, name in re.findall(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", stderr):
+    for self_us, name in re.findall(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", result.stderr):
         top = name.split(".")[0]
         by_package[top] = by_package.get(top, 0.0) + int(self_us) / 1e6
     ranked = sorted(by_package.items(), key=lambda item: -item[1])
-    return wall, sum(by_package.values()), ranked[:10]
+    timings = json.loads(result.stdout)["timings_ms"]
+    return Breakdown(
+        wall,
+        sum(by_package.values()),
+        ranked[:10],
+        timings["retrieve"] / 1000,
+        timings["answer"] / 1000,
+    )
 
 
 ROWS = {
@@ -212,14 +237,18 @@ def main() -> None:
         for tree in trees:
             print(f"Measuring {tree.label} ({args.runs} runs)...", file=sys.stderr)
             measure(tree, args.runs)
-        wall, imports, top = imports_by_package(trees[0])
+        parts = breakdown(trees[0])
     print(table(trees, args.runs))
-    print(f"\nWhere a one-shot `ask` of {trees[0].label} spends its {wall:.1f} s:")
-    print(f"  importing modules {imports:5.1f} s, of which:")
-    for name, seconds in top:
-        print(f"    {name:28} {seconds:5.2f} s")
-    print(f"  the rest          {wall - imports:5.1f} s: interpreter start, loading the model,")
-    print("                            opening the index, retrieving and answering")
+    rest = parts.wall - parts.imports - parts.retrieve - parts.answer
+    print(f"\nWhere a one-shot `ask` of {trees[0].label} spends its {parts.wall:.1f} s:")
+    print(f"  importing modules      {parts.imports:5.1f} s, the most:")
+    for name, seconds in parts.packages:
+        print(f"    {name:26} {seconds:5.2f} s")
+    print(
+        f"  retrieving             {parts.retrieve:5.1f} s (opening the index, loading the model)"
+    )
+    print(f"  answering              {parts.answer:5.1f} s (embedding the passages' sentences)")
+    print(f"  the rest               {rest:5.1f} s (interpreter, settings, printing)")
 
 
 if __name__ == "__main__":
