@@ -233,7 +233,8 @@ def main() -> None:
         trees = [Tree("this checkout", ROOT, Path(tmp) / "index")]
         if args.against:
             path = checkout(args.against, Path(tmp) / "against")
-            trees.append(Tree(args.against, path, Path(tmp) / "index-against"))
+            label = args.against[:12]  # a commit hash is long for a column
+            trees.append(Tree(label, path, Path(tmp) / "index-against"))
         for tree in trees:
             print(f"Measuring {tree.label} ({args.runs} runs)...", file=sys.stderr)
             measure(tree, args.runs)
