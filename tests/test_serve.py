@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,8 @@ def serve(settings: Settings) -> Iterator[tuple[str, queue.Queue[str]]]:
         process.wait(timeout=30)
 
 
-def wait_for(lines: queue.Queue[str], prefix: str, seen: list[str], timeout: float = 180) -> str:
+def wait_for(lines: queue.Queue[str], pattern: str, seen: list[str], timeout: float = 180) -> str:
+    """The first line matching pattern (a log line may carry a time and level first)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -53,9 +55,9 @@ def wait_for(lines: queue.Queue[str], prefix: str, seen: list[str], timeout: flo
         except queue.Empty:
             continue
         seen.append(line)
-        if line.startswith(prefix):
+        if re.search(pattern, line):
             return line
-    raise AssertionError(f"no line starting {prefix!r} in:\n" + "\n".join(seen))
+    raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(seen))
 
 
 def test_a_first_start_shows_progress_then_ready_and_answers(tmp_path: Path) -> None:
@@ -66,9 +68,9 @@ def test_a_first_start_shows_progress_then_ready_and_answers(tmp_path: Path) -> 
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     seen: list[str] = []
     with serve(settings) as (url, lines):
-        wait_for(lines, "Indexing 9 documents", seen)
-        first = wait_for(lines, "Building the index: ", seen)
-        ready = wait_for(lines, "Ready: ", seen)
+        wait_for(lines, r"Indexing 9 documents from .*: \d+ chunks", seen)
+        first = wait_for(lines, r"^Building the index: ", seen)
+        ready = wait_for(lines, r"^Ready: ", seen)
         assert ready == f"Ready: {url}"
         assert first.startswith("Building the index: 0/")
         assert any(line.endswith("chunks/s") and "(100%)" in line for line in seen), seen
@@ -85,7 +87,7 @@ def test_a_failed_build_is_one_line_that_says_what_to_do_and_health_says_so(
     settings = Settings(corpus_dir=tmp_path / "empty", index_dir=tmp_path / "index")
     seen: list[str] = []
     with serve(settings) as (url, lines):
-        error = wait_for(lines, "error: ", seen)
+        error = wait_for(lines, r"^error: ", seen)
         assert "Building the index failed (Nothing to index in" in error
         assert "add .md, .txt, .html or .pdf files" in error
         with httpx.Client(base_url=url, timeout=60) as client:
