@@ -10,13 +10,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant import eval_cli, serve_cli, terminal
 from assistant.errors import AssistantError, BadQuestion
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.index import IngestReport
     from assistant.pipeline import Assistant
-    from assistant.schema import Answer
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -65,13 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
     chat.set_defaults(run=cmd_chat)
 
-    for register in EXTRA_COMMANDS:
+    # Subcommands with more options live in modules of their own (argparse work only at
+    # import time; what they run loads when they run).
+    for register in (serve_cli.register, eval_cli.register):
         register(sub, common)
     return parser
-
-
-# Other modules add their subcommands here (serve, eval) so this file stays small.
-EXTRA_COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -95,41 +92,15 @@ def _assistant(settings: Settings) -> Assistant:
     return build_assistant(settings)
 
 
-def progress_bar(desc: str = "Embedding", unit: str = "chunk") -> Callable[[int, int], None]:
-    """A tqdm bar on stderr, shown on terminals only."""
-    from tqdm import tqdm
-
-    bar: list[Any] = []
-
-    def update(done: int, total: int) -> None:
-        if not bar:
-            bar.append(tqdm(total=total, desc=desc, unit=unit, disable=None, leave=False))
-        bar[0].update(done - bar[0].n)
-        if done >= total:
-            bar[0].close()
-
-    return update
-
-
-def summary(report: IngestReport) -> str:
-    """The ingestion report in a few readable lines."""
-    lines = [
-        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} "
-        f"removed, {len(report.unchanged)} unchanged; {report.embedded} chunks embedded, "
-        f"{report.deleted_chunks} removed, {report.chunks} in the index ({report.seconds:.1f} s)."
-    ]
-    if report.skipped:
-        lines.append(f"Skipped {len(report.skipped)} file(s):")
-        lines += [f"  {s.source}: {s.reason}" for s in report.skipped]
-    return "\n".join(lines)
-
-
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     report = assistant.ingest(
-        args.paths or None, strict=args.strict, rebuild=args.rebuild, progress=progress_bar()
+        args.paths or None,
+        strict=args.strict,
+        rebuild=args.rebuild,
+        progress=terminal.progress("Embedding"),
     )
-    print(json.dumps(report.to_dict(), indent=2) if args.json else summary(report))
+    print(json.dumps(report.to_dict(), indent=2) if args.json else terminal.summary(report))
     return 0
 
 
@@ -144,44 +115,22 @@ def read_history(path: Path | None) -> Any:
         raise BadQuestion(f"The history file {path} is not valid JSON ({exc}).") from None
 
 
-def render(answer: Answer) -> str:
-    """An answer with its numbered sources, for the terminal."""
-    lines = [answer.answer]
-    if answer.citations:
-        lines.append("\nSources:")
-        for c in answer.citations:
-            date = f", {c.passage.date}" if c.passage.date else ""
-            lines.append(f"[{c.n}] {c.passage.title}{date} ({c.passage.source})")
-            lines.append(f"    “{c.quote}”")
-    if answer.fallback:
-        lines.append(f"\nNote: {answer.fallback}")
-    return "\n".join(lines)
-
-
-def ready(assistant: Assistant) -> Assistant:
-    """Builds the index on first use, so a fresh checkout answers straight away."""
-    if not assistant.index.exists():
-        corpus = assistant.settings.corpus_dir
-        print(f"No index at {assistant.index.dir} yet: building it from {corpus}.", file=sys.stderr)
-        print(summary(assistant.ingest(progress=progress_bar())), file=sys.stderr)
-    assistant.index.probe()  # a damaged index is named here, with its fix
-    return assistant
-
-
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = ready(_assistant(settings))
+    assistant = terminal.ready(_assistant(settings))
     filters = {"sources": args.source, "date_from": args.date_from, "date_to": args.date_to}
     answer = assistant.ask(
         args.question, history=read_history(args.history), filters=filters, top_k=args.top_k
     )
     print(
-        json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer)
+        json.dumps(answer.to_dict(), ensure_ascii=False, indent=2)
+        if args.json
+        else terminal.render(answer)
     )
     return 0
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = ready(_assistant(settings))
+    assistant = terminal.ready(_assistant(settings))
     assistant.index.check_ready()
     history: list[dict[str, str]] = []
     print("Ask about NATO consultations. /new starts over, /quit or Ctrl-D leaves.")
@@ -204,7 +153,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         except BadQuestion as exc:
             print(f"! {exc}")
             continue
-        print("\n" + render(answer))
+        print("\n" + terminal.render(answer))
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": answer.answer},
@@ -221,9 +170,10 @@ def _quiet_libraries() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; errors become one line on stderr and a non-zero exit."""
-    _register_extras()
     args = build_parser().parse_args(argv)
     _quiet_libraries()
+    if args.command != "serve":  # the server configures logging itself (ASSISTANT_LOG_FORMAT)
+        terminal.show_library_messages()
     settings: Settings | None = None
     try:
         settings = settings_from(args)
@@ -240,12 +190,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         explained = storage.explain(exc, settings.index_dir) if settings else None
         print(f"error: {explained or f'unexpected {type(exc).__name__}: {exc}'}", file=sys.stderr)
         return 1
-
-
-def _register_extras() -> None:
-    """Imports the modules that add subcommands (they are light at import time)."""
-    import assistant.eval_cli
-    import assistant.serve_cli  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -7,10 +7,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from langchain_core.embeddings import Embeddings
+
+from assistant import encoder
 from assistant.errors import SettingsError
 
 if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+# Above this many characters in one call (about 4,000 tokens, e.g. a batch of chunks being
+# indexed) torch's faster matrix code repays its seconds of loading; below it (a question,
+# the sentences of a few passages) the NumPy encoder has finished before torch would load.
+BULK_CHARS = 16_000
 
 # Names that mean the packaged copy of all-MiniLM-L6-v2, so no hub download is needed.
 PACKAGED = {
@@ -39,9 +47,15 @@ def model_path(name: str) -> str:
 @lru_cache(maxsize=4)
 def load(name: str, batch_size: int = 32) -> Embeddings:
     """Loads the model once per process; later calls share it."""
+    path = model_path(name)
+    if encoder.supported(Path(path)):
+        return LocalEmbeddings(name, Path(path), batch_size)
+    return _sentence_transformers(name, path, batch_size)
+
+
+def _sentence_transformers(name: str, path: str, batch_size: int) -> HuggingFaceEmbeddings:
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    path = model_path(name)
     try:
         return HuggingFaceEmbeddings(
             model_name=path,
@@ -53,6 +67,40 @@ def load(name: str, batch_size: int = 32) -> Embeddings:
             f"Cannot load the embedding model {name!r} ({exc}). Set ASSISTANT_EMBEDDING_MODEL "
             f"to a local folder or a model name this machine can download."
         ) from None
+
+
+class LocalEmbeddings(Embeddings):
+    """A model folder the NumPy encoder can compute: it embeds questions and sentences, and
+    sentence-transformers, loaded on first need, embeds large batches such as an ingestion.
+    Both give the same vectors to within 1e-7."""
+
+    def __init__(self, name: str, folder: Path, batch_size: int = 32) -> None:
+        self.name, self.folder, self.batch_size = name, folder, batch_size
+        try:
+            self.encoder = encoder.BertEncoder(folder)
+        except (OSError, ValueError) as exc:
+            raise SettingsError(
+                f"Cannot load the embedding model {name!r} from {folder} ({exc}): reinstall "
+                "it (./scripts/setup) or set ASSISTANT_EMBEDDING_MODEL to another model."
+            ) from None
+        self._bulk: HuggingFaceEmbeddings | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def bulk(self) -> HuggingFaceEmbeddings:
+        """The same model in sentence-transformers, for large batches."""
+        with self._lock:
+            if self._bulk is None:
+                self._bulk = _sentence_transformers(self.name, str(self.folder), self.batch_size)
+            return self._bulk
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if sum(len(t) for t in texts) > BULK_CHARS:
+            return self.bulk.embed_documents(texts)
+        return [row.tolist() for row in self.encoder.encode(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(v) for v in self.encoder.encode([text])[0]]
 
 
 class VectorCache:

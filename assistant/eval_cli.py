@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.cli import EXTRA_COMMANDS, progress_bar, ready, summary
 from assistant.errors import EvalError
 from assistant.settings import Settings
+from assistant.terminal import progress, ready, summary
 
 if TYPE_CHECKING:
     from assistant.evaluation.records import Evaluation
@@ -81,9 +81,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ev.set_defaults(run=cmd_eval)
 
 
-EXTRA_COMMANDS.append(register)
-
-
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.evaluation import compare, export, report, runner, testset
     from assistant.pipeline import build_assistant
@@ -96,13 +93,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     settings, ingest = _corpus(tests, args.corpus, settings)
     assistant = build_assistant(settings)
     if ingest:
-        print(summary(assistant.ingest(progress=progress_bar())), file=sys.stderr)
+        print(summary(assistant.ingest(progress=progress("Embedding"))), file=sys.stderr)
     else:
         ready(assistant)  # a fresh checkout evaluates straight away, as `ask` answers
     evaluation = runner.run(
         assistant,
         tests,
-        progress_bar("Evaluating", unit="question"),
+        progress("Evaluating", unit="question"),
         compare_modes=args.compare_modes,
     )
     diff = compare.diff(baseline, evaluation) if baseline else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import threading
@@ -24,10 +25,12 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
+log = logging.getLogger(__name__)
+
 COLLECTION = "nato_assistant"
-# Chunks handed to the embedding model at once: large batches let it sort by length and
-# pad less, and mean fewer Chroma writes.
-BATCH_SIZE = 256
+# Chunks handed to the embedding model at once: large enough that it sorts them by length
+# and pads little, small enough that progress moves every few seconds on a laptop CPU.
+BATCH_SIZE = 64
 META_FILE = "index.json"
 # What the health check searches for: any query shows the store can answer.
 PROBE = "Article 4 consultations"
@@ -255,6 +258,12 @@ class Index:
             for c in chunking.split(d, self.settings.chunk_size, self.settings.chunk_overlap)
         ]
 
+        log.info(
+            "Indexing %d documents from %s: %d chunks (unchanged ones are not embedded again).",
+            len(loaded.documents),
+            ", ".join(str(r) for r in roots),
+            len(chunks),
+        )
         records = self._records()
         result = index(
             _counted(chunks, progress),
@@ -265,6 +274,8 @@ class Index:
             key_encoder="sha256",
             batch_size=BATCH_SIZE,
         )
+        if progress:
+            progress(len(chunks), len(chunks))
         deleted = int(result["num_deleted"])
         for source in gone:
             keys = records.list_keys(group_ids=[source])
@@ -351,7 +362,9 @@ class Index:
 
 
 def _counted(chunks: list[Document], progress: Progress | None) -> Iterator[Document]:
-    for done, chunk in enumerate(chunks, 1):
-        yield chunk
-        if progress:
+    """The chunks, reporting progress as each batch is taken: index() takes a batch only
+    once the one before is embedded and written (the caller reports the end)."""
+    for done, chunk in enumerate(chunks):
+        if progress and done % BATCH_SIZE == 0:
             progress(done, len(chunks))
+        yield chunk

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import storage
@@ -33,11 +34,15 @@ class Readiness:
         self._lock = threading.Lock()
 
     def start(
-        self, progress: Progress | None = None, on_ready: Callable[[], None] | None = None
+        self,
+        progress: Progress | None = None,
+        on_ready: Callable[[], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
     ) -> threading.Thread | None:
         """Builds the index in a background thread if there is none; returns the thread.
 
-        on_ready runs once the index can answer (at once when it already exists).
+        on_ready runs once the index can answer (at once when it already exists); on_error
+        gets the one-line message the chat and health show when the build fails.
         """
         if self.assistant.index.exists():
             if on_ready:
@@ -46,12 +51,20 @@ class Readiness:
         with self._lock:
             self.building, self.done, self.total, self.error = True, 0, 0, ""
         thread = threading.Thread(
-            target=self._build, args=(progress, on_ready), name="index-build", daemon=True
+            target=self._build,
+            args=(progress, on_ready, on_error),
+            name="index-build",
+            daemon=True,
         )
         thread.start()
         return thread
 
-    def _build(self, progress: Progress | None, on_ready: Callable[[], None] | None) -> None:
+    def _build(
+        self,
+        progress: Progress | None,
+        on_ready: Callable[[], None] | None,
+        on_error: Callable[[str], None] | None,
+    ) -> None:
         def update(done: int, total: int) -> None:
             self.done, self.total = done, total
             if progress:
@@ -60,14 +73,15 @@ class Readiness:
         try:
             self.assistant.ingest(progress=update)
         except Exception as exc:
-            explained = storage.explain(exc, self.assistant.index.dir)
-            message = str(explained) if explained else f"{type(exc).__name__}: {exc}"
             with self._lock:
-                self.error = message
+                self.error = _failure(exc, self.assistant.index.dir)
         finally:
             with self._lock:
                 self.building = False
-        if not self.error and on_ready:
+        if self.error:
+            if on_error:
+                on_error(self.error)
+        elif on_ready:
             on_ready()
 
     def check(self) -> None:
@@ -78,10 +92,7 @@ class Readiness:
             progress = f" ({done:,} of {total:,} passages embedded)" if total else ""
             raise IndexNotReady(f"The index is being built{progress}: try again in a minute.")
         if error:
-            raise IndexNotReady(
-                f"Building the index failed ({error}): fix the cause and restart the server, "
-                "or run `nato-assistant ingest`."
-            )
+            raise IndexNotReady(error)
         if time.monotonic() - self.probed < PROBE_SECONDS:
             return
         self.probe()
@@ -110,3 +121,18 @@ class Readiness:
                 "progress": {"done": self.done, "total": self.total},
             }
         return {"status": "ok", "message": "Ready to answer questions."}
+
+
+def _failure(exc: Exception, index_dir: Path) -> str:
+    """One line: what failed and what to do about it."""
+    explained = storage.explain(exc, index_dir)
+    if explained:
+        cause, fix = str(explained), "then restart the server"
+    elif isinstance(exc, ImportError):
+        cause = f"{type(exc).__name__}: {exc}"
+        fix = "a package is missing: run ./scripts/setup (it installs the locked set), then "
+        fix += "restart the server"
+    else:
+        cause = str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+        fix = "fix the cause and restart the server (`nato-assistant ingest` shows the details)"
+    return " ".join(f"Building the index failed ({cause}): {fix}.".split())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from assistant.cli import EXTRA_COMMANDS
 from assistant.settings import Settings
 
 
@@ -33,6 +32,3 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     serve(settings)
     return 0
-
-
-EXTRA_COMMANDS.append(register)

@@ -48,6 +48,8 @@ def throughput(settings: Settings, repeats: int) -> dict[str, float]:
     fresh index, interleaved `repeats` times; the medians are compared."""
     texts = chunk_texts(settings)
     model = embeddings.load(settings.embedding_model)
+    if isinstance(model, embeddings.LocalEmbeddings):
+        model = model.bulk  # ingestion embeds its batches with sentence-transformers
     client = model._client  # type: ignore[attr-defined]  # the SentenceTransformer inside
     client.encode(texts[:8])  # warm up kernels before either timing
     raw: list[float] = []

@@ -25,31 +25,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import summary
 from assistant.evaluation import report, runner, squad, testset
 from assistant.evaluation.records import Scores
 from assistant.pipeline import build_assistant
 from assistant.settings import PROJECT_ROOT, Settings
+from assistant.terminal import progress, summary
 
 DEFAULT_SQUAD = PROJECT_ROOT.parent / "shared" / "data" / "squad-v2" / "dev-v2.0.json"
-
-
-def logged(desc: str) -> runner.Progress:
-    """Progress as a line every 5% on stderr: the benchmark usually runs under nohup."""
-    started = time.perf_counter()
-    shown = [-1]
-
-    def update(done: int, total: int) -> None:
-        step = done * 20 // max(1, total)
-        if step > shown[0]:
-            shown[0] = step
-            print(
-                f"{desc}: {done:,}/{total:,} ({time.perf_counter() - started:.0f} s)",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    return update
 
 
 def sample(items: tuple[testset.TestItem, ...], n: int | None) -> tuple[testset.TestItem, ...]:
@@ -85,11 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         tests = dataclasses.replace(tests, items=kept)
     assistant = build_assistant(settings)
     started = time.perf_counter()
-    print(summary(assistant.ingest(progress=logged("embedding"))), file=sys.stderr)
+    print(summary(assistant.ingest(progress=progress("embedding"))), file=sys.stderr)
     ingest_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    rows = runner.retrieval_by_mode(assistant, tests.items, logged("retrieval by mode"), k=args.k)
+    rows = runner.retrieval_by_mode(
+        assistant, tests.items, progress("retrieval by mode", unit="lookup"), k=args.k
+    )
     retrieval_s = time.perf_counter() - started
     retrieval: dict[str, dict[str, Scores]] = {}
     with_gold = [item for item in tests.items if item.sources]
@@ -103,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     chosen = dataclasses.replace(tests, items=sample(tests.items, n_answers))
     started = time.perf_counter()
-    evaluation = runner.run(assistant, chosen, logged("answering"))
+    evaluation = runner.run(assistant, chosen, progress("answering", unit="question"))
     answer_s = time.perf_counter() - started
     report.write(evaluation, args.out)
 

@@ -132,6 +132,20 @@ def test_help_is_instant_and_imports_nothing_heavy() -> None:
     assert "ingest" in result.stdout and result.stdout.strip().endswith("[]")
 
 
+def test_ask_loads_no_web_framework_and_no_torch(nato_settings: Settings, nato: object) -> None:
+    # A one-shot answer starts in a few seconds only without them (benchmarks/startup.py).
+    probe = (
+        "import sys\nfrom assistant.cli import main\n"
+        f"code = main(['ask', 'Who chairs the North Atlantic Council?', *{at(nato_settings)!r}])\n"
+        "heavy = ('gradio', 'fastapi', 'uvicorn', 'torch', 'sentence_transformers')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert "Sources:" in result.stdout and result.stdout.strip().endswith("0 []")
+
+
 def test_ask_on_a_fresh_checkout_builds_the_index_first(
     make_corpus: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:

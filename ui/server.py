@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 import gradio as gr
 from fastapi import FastAPI
@@ -68,44 +69,64 @@ def warm_up(assistant: Assistant) -> None:
 
 
 def serve(settings: Settings) -> None:
-    """Builds the index if missing (in the background, with progress), then serves."""
+    """Builds the index if missing (in the background, with progress), then serves; says
+    `Ready: <address>` on stderr once questions can be answered."""
     import uvicorn
 
-    from assistant.cli import progress_bar
+    from assistant import terminal
 
     sys.stderr = logs.BoundedStream(sys.stderr)
     assistant = build_assistant(settings)
     readiness = Readiness(assistant)
     app = create_server(assistant, readiness)
-    if not assistant.index.exists():
-        print(
-            f"No index at {settings.index_dir}: building it now. Until it is ready the "
-            "chat says so and the API answers 503.",
-            file=sys.stderr,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            root_path=settings.root_path,
+            proxy_headers=True,
+            # Our own lines say what matters (progress, errors, Ready); uvicorn's are kept to
+            # warnings, and Observe logs each request, without its query string.
+            log_level="warning",
+            log_config=logs.config(settings.log_format),
+            access_log=False,
         )
-    readiness.start(
-        progress=progress_bar("Building the index"), on_ready=lambda: warm_up(assistant)
     )
-    where = f"http://{settings.host}:{settings.port}"
+    address = f"http://{settings.host}:{settings.port}{settings.root_path}"
     print(
-        f"Chat at {where}{settings.root_path}/ · API at {where}{settings.root_path}/api/ask "
-        f"and /v1/chat/completions · OpenAPI at {where}{settings.root_path}/openapi.json",
+        f"Starting: the chat at {address}/, the API at {address}/api/ask and "
+        f"{address}/v1/chat/completions, OpenAPI at {address}/openapi.json.",
         file=sys.stderr,
     )
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        root_path=settings.root_path,
-        proxy_headers=True,
-        log_level="info",
-        log_config=logs.config(settings.log_format),
-        access_log=False,  # Observe logs each request, without its query string
-    )
+    if not assistant.index.exists():
+        print(
+            f"No index at {settings.index_dir}: building it from {settings.corpus_dir}. "
+            "Until it is ready the chat says so and the API answers 503.",
+            file=sys.stderr,
+        )
+
+    def ready() -> None:
+        warm_up(assistant)
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            print(f"Ready: {address}", file=sys.stderr, flush=True)
+
+    def failed(message: str) -> None:
+        print(f"error: {message}", file=sys.stderr, flush=True)
+
+    readiness.start(terminal.progress("Building the index"), on_ready=ready, on_error=failed)
+    server.run()
+    if not server.started:
+        raise SystemExit(1)  # uvicorn has said why (the port is taken, say)
 
 
 def main() -> None:
     """Serves with settings from ASSISTANT_* variables (`python -m ui.server`)."""
+    from assistant.terminal import show_library_messages
+
+    show_library_messages()
     serve(Settings.from_env())
 
 
