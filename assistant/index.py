@@ -29,6 +29,7 @@ COLLECTION = "nato_assistant"
 # pad less, and mean fewer Chroma writes.
 BATCH_SIZE = 256
 META_FILE = "index.json"
+LEXICAL_FILE = "lexical.sqlite3"
 # What the health check searches for: any query shows the store can answer.
 PROBE = "Article 4 consultations"
 # Progress callback: (chunks done, chunks in all).
@@ -190,13 +191,30 @@ class Index:
         """Every chunk with its id and metadata (for lexical search)."""
         from langchain_core.documents import Document
 
-        data = self.store.get(include=["documents", "metadatas"])
+        from assistant.lexical import pages
+
         return [
             Document(page_content=text, metadata=dict(meta or {}), id=cid)
+            for data in pages(self.store._collection, ["documents", "metadatas"])
             for cid, text, meta in zip(
                 data["ids"], data["documents"], data["metadatas"], strict=False
             )
         ]
+
+    @property
+    def lexical_path(self) -> Path:
+        """The lexical (BM25) index beside the Chroma one."""
+        return self.dir / LEXICAL_FILE
+
+    def sync_lexical(self, generation: int) -> None:
+        """Brings the lexical index in step with Chroma and stamps it with the generation."""
+        from assistant.lexical import Lexical
+
+        lexical = Lexical(self.lexical_path)
+        try:
+            lexical.sync(self.store._collection, generation)
+        finally:
+            lexical.close()
 
     def count(self) -> int:
         return int(self.store._collection.count())
@@ -287,7 +305,11 @@ class Index:
         for source in gone:
             known.pop(source, None)
         known.update(seen)
-        self._write_meta(known)
+        # The lexical index follows Chroma before the record names the new generation: a
+        # crash in between leaves a stamp that differs, and the next reader syncs again.
+        generation = int(meta.get("generation", 0)) + 1
+        self.sync_lexical(generation)
+        self._write_meta(known, generation)
         return report
 
     def _rebuild(self, roots: list[Path], strict: bool, progress: Progress | None) -> IngestReport:
@@ -295,7 +317,7 @@ class Index:
             with self._lock:
                 self.store.delete_collection()
                 self._store = None
-                for name in (META_FILE, "records.sqlite3"):
+                for name in (META_FILE, "records.sqlite3", LEXICAL_FILE, LEXICAL_FILE + "-wal"):
                     (self.dir / name).unlink(missing_ok=True)
                 return self._ingest(roots, strict, progress)
         # Build beside the old index and swap at the end, so a failed rebuild loses nothing.
@@ -321,9 +343,9 @@ class Index:
                 self._store._client.clear_system_cache()
             self._store = None
 
-    def _write_meta(self, known: dict[str, str]) -> None:
+    def _write_meta(self, known: dict[str, str], generation: int) -> None:
         data = {
-            "generation": int(self.meta().get("generation", 0)) + 1,
+            "generation": generation,
             "embedding_model": self.settings.embedding_model,
             "chunk_size": self.settings.chunk_size,
             "chunk_overlap": self.settings.chunk_overlap,

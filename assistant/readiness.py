@@ -95,7 +95,7 @@ class Readiness:
             lexical = self.assistant.retriever.lexical
         except Exception as exc:
             raise storage.unusable(exc, index.dir) from None
-        if index.meta().get("documents") and not lexical.chunks:
+        if index.meta().get("documents") and not lexical.n:
             raise IndexNotReady(f"The lexical index of {index.dir} is empty: {storage.REBUILD}.")
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,234 @@
+"""The lexical index: BM25 over every chunk, persisted in SQLite FTS5 beside the Chroma index
+and kept in step with it incrementally (only added and removed chunks are written)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.documents import Document
+
+from assistant import chunking, text
+
+if TYPE_CHECKING:
+    from assistant.retrieval import Filters
+
+FILE = "lexical.sqlite3"
+# Chunks read from Chroma per request: large enough to be quick, small enough to stay under
+# SQLite's limit on variables in one statement (the whole collection at once fails at ~30k).
+PAGE = 2000
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    source TEXT NOT NULL,
+    date_ord INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks (source);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5 (words, tokenize = 'ascii');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab (terms, 'row');
+CREATE TABLE IF NOT EXISTS stamp (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def encode(term: str) -> str:
+    """A stemmed term as one FTS5 token: hex keeps every term (digits, accents, apostrophes)
+    whole, so FTS5 counts exactly the terms `assistant.text.terms` produced."""
+    return "t" + term.encode().hex()
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync wrote: chunks added and removed, and how long it took."""
+
+    added: int
+    removed: int
+    chunks: int
+    seconds: float
+
+
+class Lexical:
+    """BM25 search and the term statistics answering needs, read from the SQLite index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._idf: dict[str, float] = {}
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+            self.n = int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+            self.generation = int(self._stamp(db, "generation") or 0)
+
+    # ----- connections ---------------------------------------------------------
+    def _db(self) -> sqlite3.Connection:
+        """One connection per thread: readers run in parallel, SQLite releases the GIL."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._open()
+            self._local.db = db
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        return self._db()
+
+    @staticmethod
+    def _stamp(db: sqlite3.Connection, key: str) -> str | None:
+        row = db.execute("SELECT value FROM stamp WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # ----- reading -------------------------------------------------------------
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term absent from the corpus weighs the most."""
+        cached = self._idf.get(term)
+        if cached is not None:
+            return cached
+        row = (
+            self._db()
+            .execute("SELECT doc FROM vocabulary WHERE term = ?", (encode(term),))
+            .fetchone()
+        )
+        df = int(row[0]) if row else 0
+        value = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        if len(self._idf) > 200_000:  # bounded: questions can bring any words
+            self._idf.clear()
+        self._idf[term] = value
+        return value
+
+    def search(self, query: str, k: int, filters: Filters) -> list[tuple[Document, float]]:
+        """The k chunks that best match the query by BM25 (higher is better), within filters."""
+        words = sorted({encode(t) for t in text.terms(query)})
+        if not words or not self.n:
+            return []
+        where, params = _where(filters)
+        rows = (
+            self._db()
+            .execute(
+                "SELECT c.id, c.body, c.meta, -bm25(terms) AS score FROM terms "
+                "JOIN chunks c ON c.rowid = terms.rowid "
+                f"WHERE terms MATCH ? {where} ORDER BY bm25(terms) LIMIT ?",
+                (" OR ".join(words), *params, k),
+            )
+            .fetchall()
+        )
+        return [
+            (Document(page_content=body, metadata=json.loads(meta), id=cid), float(score))
+            for cid, body, meta, score in rows
+            if score > 0
+        ]
+
+    def sources(self) -> dict[str, str]:
+        """Each indexed source with its title."""
+        rows = self._db().execute(
+            "SELECT source, json_extract(meta, '$.title') FROM chunks GROUP BY source"
+        )
+        return {str(source): str(title or source) for source, title in rows}
+
+    # ----- writing -------------------------------------------------------------
+    def sync(self, collection: Any, generation: int | None = None) -> SyncReport:
+        """Brings the index in step with a Chroma collection: adds the chunks it lacks and
+        removes those Chroma no longer holds, reading Chroma a page at a time."""
+        started = time.perf_counter()
+        wanted: set[str] = set()
+        for page in pages(collection, []):
+            wanted.update(page["ids"])
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers see the old state
+        try:
+            held = {row[0] for row in db.execute("SELECT id FROM chunks")}
+            gone = sorted(held - wanted)
+            missing = sorted(wanted - held)
+            for i in range(0, len(gone), 500):
+                ids = gone[i : i + 500]
+                marks = ",".join("?" * len(ids))
+                db.execute(
+                    f"DELETE FROM terms WHERE rowid IN (SELECT rowid FROM chunks "
+                    f"WHERE id IN ({marks}))",
+                    ids,
+                )
+                db.execute(f"DELETE FROM chunks WHERE id IN ({marks})", ids)
+            for i in range(0, len(missing), PAGE):
+                got = collection.get(ids=missing[i : i + PAGE], include=["documents", "metadatas"])
+                for cid, body, meta in zip(
+                    got["ids"], got["documents"], got["metadatas"], strict=False
+                ):
+                    self._insert(db, cid, body or "", dict(meta or {}))
+            if generation is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO stamp VALUES ('generation', ?)", (str(generation),)
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self.refresh()
+        return SyncReport(len(missing), len(gone), self.n, round(time.perf_counter() - started, 3))
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, cid: str, body: str, meta: dict[str, Any]) -> None:
+        cursor = db.execute(
+            "INSERT INTO chunks (id, body, meta, source, date_ord) VALUES (?, ?, ?, ?, ?)",
+            (
+                cid,
+                body,
+                json.dumps(meta, ensure_ascii=False),
+                str(meta.get("source", "")),
+                int(meta.get("date_ord") or 0),
+            ),
+        )
+        words = " ".join(encode(t) for t in text.terms(body))
+        db.execute("INSERT INTO terms (rowid, words) VALUES (?, ?)", (cursor.lastrowid, words))
+
+    def refresh(self) -> None:
+        """Re-reads the chunk count and generation after another process wrote the index."""
+        db = self._db()
+        self.n = int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        self.generation = int(self._stamp(db, "generation") or 0)
+        self._idf = {}
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.sources:
+        clauses.append(f"c.source IN ({','.join('?' * len(filters.sources))})")
+        params.extend(filters.sources)
+    if filters.date_from:
+        clauses.append("c.date_ord >= ?")
+        params.append(chunking.date_ord(filters.date_from))
+    if filters.date_to:
+        clauses.append("c.date_ord > 0 AND c.date_ord <= ?")
+        params.append(chunking.date_ord(filters.date_to))
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def pages(collection: Any, include: list[str]) -> Iterator[dict[str, Any]]:
+    """A Chroma collection's records a page at a time (all at once overflows SQLite)."""
+    offset = 0
+    while True:
+        page = collection.get(limit=PAGE, offset=offset, include=include)
+        if not page["ids"]:
+            return
+        yield page
+        offset += len(page["ids"])
