@@ -8,6 +8,7 @@ import math
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
     from assistant.retrieval import Filters
 
 FILE = "lexical.sqlite3"
+# Okapi BM25 as rank_bm25 computes it (the project's earlier lexical index), so scores keep
+# their meaning: terms in more than half the chunks weigh EPSILON times the average idf.
+K1 = 1.5
+B = 0.75
+EPSILON = 0.25
+# FTS5 ranks with its own BM25, which weighs such common terms next to nothing; it picks
+# this many candidates per result wanted, which are then scored as above.
+CANDIDATES = 4
 # Chunks read from Chroma per request: large enough to be quick, small enough to stay under
 # SQLite's limit on variables in one statement (the whole collection at once fails at ~30k).
 PAGE = 2000
@@ -31,7 +40,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     body TEXT NOT NULL,
     meta TEXT NOT NULL,
     source TEXT NOT NULL,
-    date_ord INTEGER NOT NULL
+    date_ord INTEGER NOT NULL,
+    length INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks (source);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5 (words, tokenize = 'ascii');
@@ -62,11 +72,9 @@ class Lexical:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self._idf: dict[str, float] = {}
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-            self.n = int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
-            self.generation = int(self._stamp(db, "generation") or 0)
+        self._df: dict[str, int] = {}
+        self._db().executescript(SCHEMA)
+        self.refresh()
 
     # ----- connections ---------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -84,9 +92,6 @@ class Lexical:
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
-    def _connect(self) -> sqlite3.Connection:
-        return self._db()
-
     @staticmethod
     def _stamp(db: sqlite3.Connection, key: str) -> str | None:
         row = db.execute("SELECT value FROM stamp WHERE key = ?", (key,)).fetchone()
@@ -99,44 +104,60 @@ class Lexical:
             self._local.db = None
 
     # ----- reading -------------------------------------------------------------
+    def df(self, term: str) -> int:
+        """How many chunks hold the term."""
+        cached = self._df.get(term)
+        if cached is None:
+            row = (
+                self._db()
+                .execute("SELECT doc FROM vocabulary WHERE term = ?", (encode(term),))
+                .fetchone()
+            )
+            cached = int(row[0]) if row else 0
+            if len(self._df) > 200_000:  # bounded: questions can bring any words
+                self._df.clear()
+            self._df[term] = cached
+        return cached
+
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term absent from the corpus weighs the most."""
-        cached = self._idf.get(term)
-        if cached is not None:
-            return cached
-        row = (
-            self._db()
-            .execute("SELECT doc FROM vocabulary WHERE term = ?", (encode(term),))
-            .fetchone()
-        )
-        df = int(row[0]) if row else 0
-        value = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-        if len(self._idf) > 200_000:  # bounded: questions can bring any words
-            self._idf.clear()
-        self._idf[term] = value
-        return value
+        df = self.df(term)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, k: int, filters: Filters) -> list[tuple[Document, float]]:
         """The k chunks that best match the query by BM25 (higher is better), within filters."""
-        words = sorted({encode(t) for t in text.terms(query)})
+        asked = text.terms(query)
+        words = sorted({encode(t) for t in asked})
         if not words or not self.n:
             return []
         where, params = _where(filters)
         rows = (
             self._db()
             .execute(
-                "SELECT c.id, c.body, c.meta, -bm25(terms) AS score FROM terms "
+                "SELECT c.id, c.body, c.meta, terms.words FROM terms "
                 "JOIN chunks c ON c.rowid = terms.rowid "
                 f"WHERE terms MATCH ? {where} ORDER BY bm25(terms) LIMIT ?",
-                (" OR ".join(words), *params, k),
+                (" OR ".join(words), *params, max(k * CANDIDATES, 50)),
             )
             .fetchall()
         )
-        return [
-            (Document(page_content=body, metadata=json.loads(meta), id=cid), float(score))
-            for cid, body, meta, score in rows
-            if score > 0
-        ]
+        weights = [(encode(t), self._weight(t)) for t in asked]
+        scored = []
+        for cid, body, meta, held in rows:
+            tokens = held.split()
+            counts = Counter(tokens)
+            norm = K1 * (1 - B + B * len(tokens) / (self.avgdl or 1.0))
+            score = sum(w * counts[t] * (K1 + 1) / (counts[t] + norm) for t, w in weights)
+            if score > 0:
+                doc = Document(page_content=body, metadata=json.loads(meta), id=cid)
+                scored.append((doc, score))
+        scored.sort(key=lambda hit: -hit[1])
+        return scored[:k]
+
+    def _weight(self, term: str) -> float:
+        df = self.df(term)
+        value = math.log((self.n - df + 0.5) / (df + 0.5))
+        return value if value >= 0 else EPSILON * self.average_idf
 
     def sources(self) -> dict[str, str]:
         """Each indexed source with its title."""
@@ -174,6 +195,7 @@ class Lexical:
                     got["ids"], got["documents"], got["metadatas"], strict=False
                 ):
                     self._insert(db, cid, body or "", dict(meta or {}))
+            self._write_statistics(db)
             if generation is not None:
                 db.execute(
                     "INSERT OR REPLACE INTO stamp VALUES ('generation', ?)", (str(generation),)
@@ -187,25 +209,42 @@ class Lexical:
 
     @staticmethod
     def _insert(db: sqlite3.Connection, cid: str, body: str, meta: dict[str, Any]) -> None:
+        words = [encode(t) for t in text.terms(body)]
         cursor = db.execute(
-            "INSERT INTO chunks (id, body, meta, source, date_ord) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO chunks (id, body, meta, source, date_ord, length) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (
                 cid,
                 body,
                 json.dumps(meta, ensure_ascii=False),
                 str(meta.get("source", "")),
                 int(meta.get("date_ord") or 0),
+                len(words),
             ),
         )
-        words = " ".join(encode(t) for t in text.terms(body))
-        db.execute("INSERT INTO terms (rowid, words) VALUES (?, ?)", (cursor.lastrowid, words))
+        db.execute(
+            "INSERT INTO terms (rowid, words) VALUES (?, ?)", (cursor.lastrowid, " ".join(words))
+        )
+
+    @staticmethod
+    def _write_statistics(db: sqlite3.Connection) -> None:
+        """Stores what scoring needs of the whole index: mean length and mean raw idf."""
+        n, avgdl = db.execute("SELECT count(*), avg(length) FROM chunks").fetchone()
+        total, terms = db.execute(
+            "SELECT sum(ln((? - doc + 0.5) / (doc + 0.5))), count(*) FROM vocabulary", (n,)
+        ).fetchone()
+        stats = {"avgdl": avgdl or 0.0, "average_idf": (total or 0.0) / (terms or 1)}
+        db.execute("INSERT OR REPLACE INTO stamp VALUES ('statistics', ?)", (json.dumps(stats),))
 
     def refresh(self) -> None:
-        """Re-reads the chunk count and generation after another process wrote the index."""
+        """Re-reads the chunk count, statistics and generation after an ingest wrote them."""
         db = self._db()
         self.n = int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
         self.generation = int(self._stamp(db, "generation") or 0)
-        self._idf = {}
+        stats = json.loads(self._stamp(db, "statistics") or "{}")
+        self.avgdl = float(stats.get("avgdl", 0.0))
+        self.average_idf = float(stats.get("average_idf", 0.0))
+        self._df = {}
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:

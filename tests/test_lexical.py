@@ -46,12 +46,15 @@ def test_ingest_writes_the_lexical_index_in_step_with_chroma(settings: Settings)
     (settings.corpus_dir / "poland.md").write_text(
         DOCS["poland.md"].replace("Crimea", "Sevastopol"), encoding="utf-8"
     )
-    (settings.corpus_dir / "turkey.md").unlink()
     index.ingest()
     found.refresh()
     assert found.generation == 2 and found.n == index.count()
     assert found.search("Crimea", 5, Filters()) == []
     assert sources(found.search("Sevastopol", 5, Filters())) == ["poland.md"]
+    (settings.corpus_dir / "turkey.md").unlink()
+    index.ingest()
+    found.refresh()
+    assert found.generation == 3 and found.n == index.count()
     assert found.search("Iraq", 5, Filters()) == []
     assert set(found.sources()) == {"poland.md", "estonia.txt"}
 
