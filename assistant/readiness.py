@@ -109,4 +109,10 @@ class Readiness:
                 "message": str(exc),
                 "progress": {"done": self.done, "total": self.total},
             }
-        return {"status": "ok", "message": "Ready to answer questions."}
+        # The generation this replica answers from: after an ingest, every replica behind a
+        # load balancer should show the new number within one question or health check.
+        return {
+            "status": "ok",
+            "message": "Ready to answer questions.",
+            "generation": self.assistant.retriever.generation,
+        }
