@@ -240,7 +240,9 @@ class Index:
         with self._lock:
             return self._ingest(roots, strict, progress)
 
-    def _ingest(self, roots: list[Path], strict: bool, progress: Progress | None) -> IngestReport:
+    def _ingest(
+        self, roots: list[Path], strict: bool, progress: Progress | None, after: int = 0
+    ) -> IngestReport:
         from langchain_core.indexing import index
 
         started = time.perf_counter()
@@ -307,24 +309,26 @@ class Index:
         known.update(seen)
         # The lexical index follows Chroma before the record names the new generation: a
         # crash in between leaves a stamp that differs, and the next reader syncs again.
-        generation = int(meta.get("generation", 0)) + 1
+        generation = int(meta.get("generation", after)) + 1
         self.sync_lexical(generation)
         self._write_meta(known, generation)
         return report
 
     def _rebuild(self, roots: list[Path], strict: bool, progress: Progress | None) -> IngestReport:
+        # Generations keep counting through a rebuild, so replicas see a new number.
+        after = int(self.meta().get("generation", 0))
         if self.settings.chroma_url:
             with self._lock:
                 self.store.delete_collection()
                 self._store = None
                 for name in (META_FILE, "records.sqlite3", LEXICAL_FILE, LEXICAL_FILE + "-wal"):
                     (self.dir / name).unlink(missing_ok=True)
-                return self._ingest(roots, strict, progress)
+                return self._ingest(roots, strict, progress, after)
         # Build beside the old index and swap at the end, so a failed rebuild loses nothing.
         fresh_dir = self.dir.with_name(self.dir.name + ".rebuild")
         shutil.rmtree(fresh_dir, ignore_errors=True)
         fresh = Index(self.settings.replace(index_dir=fresh_dir))
-        report = fresh._ingest(roots, strict, progress)
+        report = fresh._ingest(roots, strict, progress, after)
         fresh.close()
         with self._lock:
             self.close()

@@ -102,3 +102,13 @@ def test_an_index_without_a_lexical_file_catches_up_from_chroma(
     assert serving.retriever.lexical.n == serving.index.count() > 2
     assert len(serving.index.all_chunks()) == serving.index.count()
     assert "19 September 2025" in serving.ask("When did Estonia ask for consultations?").answer
+
+
+def test_a_rebuild_moves_to_a_new_generation_that_readers_follow(settings: Settings) -> None:
+    serving = build_assistant(settings)
+    serving.ingest()
+    assert serving.retriever.generation == 1
+    report = build_assistant(settings).ingest(rebuild=True)
+    assert serving.retriever.generation == 2
+    assert serving.retriever.lexical.n == report.chunks
+    assert "Crimea" in serving.ask("Why did Poland request consultations?").answer
