@@ -38,6 +38,12 @@ class FeedbackStore:
     def __init__(self, target: Path | str) -> None:
         self.url = _url(target)
         self.where = _shown(self.url)
+        # The SQLite file, when the store is one (None for a database server).
+        self.path: Path | None = (
+            Path(self.url.removeprefix("sqlite:///"))
+            if (self.url.startswith("sqlite:///"))
+            else None
+        )
         self.error = ""
         # A store that cannot be opened (a read-only or full disk, a database server that
         # is down) leaves the chat answering; rating then says why feedback cannot be kept.
