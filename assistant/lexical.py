@@ -27,9 +27,11 @@ FILE = "lexical.sqlite3"
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
-# FTS5 ranks with its own BM25, which weighs such common terms next to nothing; it picks
-# this many candidates per result wanted, which are then scored as above.
-CANDIDATES = 4
+# FTS5 ranks with its own BM25, which weighs such common terms next to nothing. Up to
+# EXACT chunks every match is scored as above (the same ranking as rank_bm25); in larger
+# indexes FTS5's best CANDIDATES are, which keeps a question's cost bounded.
+EXACT = 5_000
+CANDIDATES = 300
 # Chunks read from Chroma per request: large enough to be quick, small enough to stay under
 # SQLite's limit on variables in one statement (the whole collection at once fails at ~30k).
 PAGE = 2000
@@ -137,7 +139,7 @@ class Lexical:
                 "SELECT c.id, c.body, c.meta, terms.words FROM terms "
                 "JOIN chunks c ON c.rowid = terms.rowid "
                 f"WHERE terms MATCH ? {where} ORDER BY bm25(terms) LIMIT ?",
-                (" OR ".join(words), *params, max(k * CANDIDATES, 50)),
+                (" OR ".join(words), *params, -1 if self.n <= EXACT else max(k, CANDIDATES)),
             )
             .fetchall()
         )
