@@ -8,20 +8,12 @@ import os
 from collections.abc import Callable
 
 import pytest
+from test_index import DOCS
 
 from assistant import Settings, build_assistant, lexical
 from assistant.index import Index
 from assistant.lexical import Lexical
 from assistant.retrieval import Filters
-
-DOCS = {
-    "poland.md": "---\ntitle: Poland 2014\ndate: 2014-03-04\n---\n# Poland 2014\n\n"
-    "## Request\n\nPoland requested Article 4 consultations on 3 March 2014 because of Crimea.\n",
-    "turkey.md": "---\ntitle: Turkey 2003\ndate: 2003-02-10\n---\n# Turkey 2003\n\n"
-    "## Request\n\nTurkey made the first Article 4 request on 10 February 2003 over Iraq.\n",
-    "estonia.txt": "Estonia requested Article 4 consultations on 19 September 2025 after "
-    "three Russian MiG-31s entered its airspace.\n",
-}
 
 
 @pytest.fixture
