@@ -32,6 +32,10 @@ EPSILON = 0.25
 # indexes FTS5's best CANDIDATES are, which keeps a question's cost bounded.
 EXACT = 5_000
 CANDIDATES = 300
+# In larger indexes candidates are found by the query's rarer terms only (those in at most
+# this share of chunks) when it has any: the long lists of common terms are what makes an
+# FTS5 query slow, and their weight is small; candidates are still scored on every term.
+COMMON = 0.05
 # Chunks read from Chroma per request: large enough to be quick, small enough to stay under
 # SQLite's limit on variables in one statement (the whole collection at once fails at ~30k).
 PAGE = 2000
@@ -43,7 +47,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     meta TEXT NOT NULL,
     source TEXT NOT NULL,
     date_ord INTEGER NOT NULL,
-    length INTEGER NOT NULL
+    length INTEGER NOT NULL,
+    words TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks (source);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5 (words, tokenize = 'ascii');
@@ -75,7 +80,14 @@ class Lexical:
         self.path = path
         self._local = threading.local()
         self._df: dict[str, int] = {}
-        self._db().executescript(SCHEMA)
+        db = self._db()
+        db.executescript(SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
+        if "words" not in columns:  # an earlier layout: start over, the next sync refills it
+            db.executescript(
+                "DROP TABLE vocabulary; DROP TABLE terms; DROP TABLE chunks; DROP TABLE stamp;"
+            )
+            db.executescript(SCHEMA)
         self.refresh()
 
     # ----- connections ---------------------------------------------------------
@@ -129,20 +141,29 @@ class Lexical:
     def search(self, query: str, k: int, filters: Filters) -> list[tuple[Document, float]]:
         """The k chunks that best match the query by BM25 (higher is better), within filters."""
         asked = text.terms(query)
-        words = sorted({encode(t) for t in asked})
-        if not words or not self.n:
+        if not asked or not self.n:
             return []
+        exact = self.n <= EXACT
+        rare = [t for t in asked if self.df(t) <= COMMON * self.n]
+        words = sorted({encode(t) for t in (asked if exact or not rare else rare)})
         where, params = _where(filters)
-        rows = (
-            self._db()
-            .execute(
-                "SELECT c.id, c.body, c.meta, terms.words FROM terms "
-                "JOIN chunks c ON c.rowid = terms.rowid "
-                f"WHERE terms MATCH ? {where} ORDER BY bm25(terms) LIMIT ?",
-                (" OR ".join(words), *params, -1 if self.n <= EXACT else max(k, CANDIDATES)),
+        limit = -1 if exact else max(k, CANDIDATES)
+        if where:  # filters apply before the limit
+            sql = (
+                "SELECT c.id, c.body, c.meta, c.words FROM terms "
+                f"JOIN chunks c ON c.rowid = terms.rowid WHERE terms MATCH ? {where} "
+                "ORDER BY rank LIMIT ?"
             )
-            .fetchall()
-        )
+        else:  # the best rows first, then only their chunks are read
+            sql = (
+                "SELECT c.id, c.body, c.meta, c.words FROM (SELECT rowid FROM terms "
+                "WHERE terms MATCH ? ORDER BY rank LIMIT ?) AS top "
+                "JOIN chunks c ON c.rowid = top.rowid"
+            )
+            params = []
+        match = " OR ".join(words)
+        args = (match, *params, limit) if where else (match, limit)
+        rows = self._db().execute(sql, args).fetchall()
         weights = [(encode(t), self._weight(t)) for t in asked]
         scored = []
         for cid, body, meta, held in rows:
@@ -213,8 +234,8 @@ class Lexical:
     def _insert(db: sqlite3.Connection, cid: str, body: str, meta: dict[str, Any]) -> None:
         words = [encode(t) for t in text.terms(body)]
         cursor = db.execute(
-            "INSERT INTO chunks (id, body, meta, source, date_ord, length) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks (id, body, meta, source, date_ord, length, words) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 cid,
                 body,
@@ -222,6 +243,7 @@ class Lexical:
                 str(meta.get("source", "")),
                 int(meta.get("date_ord") or 0),
                 len(words),
+                " ".join(words),
             ),
         )
         db.execute(

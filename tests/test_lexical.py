@@ -51,7 +51,12 @@ def test_ingest_writes_the_lexical_index_in_step_with_chroma(settings: Settings)
     assert set(found.sources()) == {"poland.md", "estonia.txt"}
 
 
-def test_filters_limit_lexical_results(settings: Settings) -> None:
+@pytest.mark.parametrize("exact", [True, False], ids=["every match", "best candidates"])
+def test_filters_limit_lexical_results(
+    settings: Settings, exact: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not exact:  # as in an index of more than lexical.EXACT chunks
+        monkeypatch.setattr(lexical, "EXACT", 0)
     index = Index(settings)
     index.ingest()
     found = Lexical(index.lexical_path)
