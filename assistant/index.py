@@ -16,7 +16,13 @@ from urllib.parse import urlparse
 from assistant import chunking, documents, embeddings, storage
 from assistant.documents import Skipped
 from assistant.embeddings import VectorCache
-from assistant.errors import IndexNotReady, IngestError, ModelMismatch, SettingsError
+from assistant.errors import (
+    AssistantError,
+    IndexNotReady,
+    IngestError,
+    ModelMismatch,
+    SettingsError,
+)
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -315,8 +321,12 @@ class Index:
         return report
 
     def _rebuild(self, roots: list[Path], strict: bool, progress: Progress | None) -> IngestReport:
-        # Generations keep counting through a rebuild, so replicas see a new number.
-        after = int(self.meta().get("generation", 0))
+        # Generations keep counting through a rebuild, so replicas see a new number; a
+        # damaged or foreign record (what a rebuild is for) starts them again.
+        try:
+            after = int(self.meta().get("generation", 0))
+        except (AssistantError, ValueError, TypeError):
+            after = 0
         if self.settings.chroma_url:
             with self._lock:
                 self.store.delete_collection()
