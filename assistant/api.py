@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
@@ -108,7 +108,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def create_api(
-    assistant: Assistant, readiness: Readiness | None = None, telemetry: Telemetry | None = None
+    assistant: Assistant,
+    readiness: Readiness | None = None,
+    telemetry: Telemetry | None = None,
+    extra: APIRouter | None = None,
 ) -> FastAPI:
     """The JSON API as a FastAPI app; the web server mounts the chat beside it."""
     readiness = readiness or Readiness(assistant)
@@ -183,6 +186,9 @@ def create_api(
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+
+    if extra is not None:  # routes the web server adds (feedback), ahead of the catch-all
+        app.include_router(extra)
 
     @app.api_route("/api/{rest:path}", methods=METHODS, include_in_schema=False)
     @app.api_route("/v1/{rest:path}", methods=METHODS, include_in_schema=False)

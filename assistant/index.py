@@ -17,7 +17,13 @@ from urllib.parse import urlparse
 from assistant import chunking, documents, embeddings, storage
 from assistant.documents import Skipped
 from assistant.embeddings import VectorCache
-from assistant.errors import IndexNotReady, IngestError, ModelMismatch, SettingsError
+from assistant.errors import (
+    AssistantError,
+    IndexNotReady,
+    IngestError,
+    ModelMismatch,
+    SettingsError,
+)
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,6 +38,7 @@ COLLECTION = "nato_assistant"
 # and pads little, small enough that progress moves every few seconds on a laptop CPU.
 BATCH_SIZE = 64
 META_FILE = "index.json"
+LEXICAL_FILE = "lexical.sqlite3"
 # What the health check searches for: any query shows the store can answer.
 PROBE = "Article 4 consultations"
 # Progress callback: (chunks done, chunks in all).
@@ -193,13 +200,30 @@ class Index:
         """Every chunk with its id and metadata (for lexical search)."""
         from langchain_core.documents import Document
 
-        data = self.store.get(include=["documents", "metadatas"])
+        from assistant.lexical import pages
+
         return [
             Document(page_content=text, metadata=dict(meta or {}), id=cid)
+            for data in pages(self.store._collection, ["documents", "metadatas"])
             for cid, text, meta in zip(
                 data["ids"], data["documents"], data["metadatas"], strict=False
             )
         ]
+
+    @property
+    def lexical_path(self) -> Path:
+        """The lexical (BM25) index beside the Chroma one."""
+        return self.dir / LEXICAL_FILE
+
+    def sync_lexical(self, generation: int) -> None:
+        """Brings the lexical index in step with Chroma and stamps it with the generation."""
+        from assistant.lexical import Lexical
+
+        lexical = Lexical(self.lexical_path)
+        try:
+            lexical.sync(self.store._collection, generation)
+        finally:
+            lexical.close()
 
     def count(self) -> int:
         return int(self.store._collection.count())
@@ -225,7 +249,9 @@ class Index:
         with self._lock:
             return self._ingest(roots, strict, progress)
 
-    def _ingest(self, roots: list[Path], strict: bool, progress: Progress | None) -> IngestReport:
+    def _ingest(
+        self, roots: list[Path], strict: bool, progress: Progress | None, after: int = 0
+    ) -> IngestReport:
         from langchain_core.indexing import index
 
         started = time.perf_counter()
@@ -298,22 +324,32 @@ class Index:
         for source in gone:
             known.pop(source, None)
         known.update(seen)
-        self._write_meta(known)
+        # The lexical index follows Chroma before the record names the new generation: a
+        # crash in between leaves a stamp that differs, and the next reader syncs again.
+        generation = int(meta.get("generation", after)) + 1
+        self.sync_lexical(generation)
+        self._write_meta(known, generation)
         return report
 
     def _rebuild(self, roots: list[Path], strict: bool, progress: Progress | None) -> IngestReport:
+        # Generations keep counting through a rebuild, so replicas see a new number; a
+        # damaged or foreign record (what a rebuild is for) starts them again.
+        try:
+            after = int(self.meta().get("generation", 0))
+        except (AssistantError, ValueError, TypeError):
+            after = 0
         if self.settings.chroma_url:
             with self._lock:
                 self.store.delete_collection()
                 self._store = None
-                for name in (META_FILE, "records.sqlite3"):
+                for name in (META_FILE, "records.sqlite3", LEXICAL_FILE, LEXICAL_FILE + "-wal"):
                     (self.dir / name).unlink(missing_ok=True)
-                return self._ingest(roots, strict, progress)
+                return self._ingest(roots, strict, progress, after)
         # Build beside the old index and swap at the end, so a failed rebuild loses nothing.
         fresh_dir = self.dir.with_name(self.dir.name + ".rebuild")
         shutil.rmtree(fresh_dir, ignore_errors=True)
         fresh = Index(self.settings.replace(index_dir=fresh_dir))
-        report = fresh._ingest(roots, strict, progress)
+        report = fresh._ingest(roots, strict, progress, after)
         fresh.close()
         with self._lock:
             self.close()
@@ -332,9 +368,9 @@ class Index:
                 self._store._client.clear_system_cache()
             self._store = None
 
-    def _write_meta(self, known: dict[str, str]) -> None:
+    def _write_meta(self, known: dict[str, str], generation: int) -> None:
         data = {
-            "generation": int(self.meta().get("generation", 0)) + 1,
+            "generation": generation,
             "embedding_model": self.settings.embedding_model,
             "chunk_size": self.settings.chunk_size,
             "chunk_overlap": self.settings.chunk_overlap,

@@ -106,7 +106,7 @@ class Readiness:
             lexical = self.assistant.retriever.lexical
         except Exception as exc:
             raise storage.unusable(exc, index.dir) from None
-        if index.meta().get("documents") and not lexical.chunks:
+        if index.meta().get("documents") and not lexical.n:
             raise IndexNotReady(f"The lexical index of {index.dir} is empty: {storage.REBUILD}.")
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,7 +120,13 @@ class Readiness:
                 "message": str(exc),
                 "progress": {"done": self.done, "total": self.total},
             }
-        return {"status": "ok", "message": "Ready to answer questions."}
+        # The generation this replica answers from: after an ingest, every replica behind a
+        # load balancer should show the new number within one question or health check.
+        return {
+            "status": "ok",
+            "message": "Ready to answer questions.",
+            "generation": self.assistant.retriever.generation,
+        }
 
 
 def _failure(exc: Exception, index_dir: Path) -> str:

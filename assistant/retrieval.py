@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -15,9 +14,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant import chunking, text
+from assistant import chunking
 from assistant.errors import BadQuestion, unknown_name
-from assistant.index import Index
+from assistant.index import META_FILE, Index
+from assistant.lexical import Lexical
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -85,36 +85,6 @@ class Filters:
         return not (self.date_to and not 0 < when <= chunking.date_ord(self.date_to))
 
 
-class Lexical:
-    """BM25 over every chunk in the index, with the term statistics answering needs."""
-
-    def __init__(self, chunks: list[Document]) -> None:
-        from rank_bm25 import BM25Okapi
-
-        self.chunks = chunks
-        tokenized = [text.terms(c.page_content) for c in chunks]
-        self.bm25 = BM25Okapi(tokenized or [[""]])
-        self.df: Counter[str] = Counter(t for toks in tokenized for t in set(toks))
-        self.n = len(chunks)
-
-    def idf(self, term: str) -> float:
-        """Inverse document frequency; a term absent from the corpus weighs the most."""
-        df = self.df.get(term, 0)
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-
-    def search(self, query: str, k: int, filters: Filters) -> list[tuple[Document, float]]:
-        if not self.chunks:
-            return []
-        scores = self.bm25.get_scores(text.terms(query))
-        ranked = sorted(range(self.n), key=lambda i: -scores[i])
-        hits = [
-            (self.chunks[i], float(scores[i]))
-            for i in ranked
-            if scores[i] > 0 and filters.matches(self.chunks[i].metadata)
-        ]
-        return hits[:k]
-
-
 class HybridRetriever(BaseRetriever):
     """Fuses dense and BM25 rankings; each result carries score, dense and lexical."""
 
@@ -138,14 +108,33 @@ class HybridRetriever(BaseRetriever):
 
     @property
     def lexical(self) -> Lexical:
-        """The BM25 index, rebuilt when the Chroma index has changed since."""
-        path = self.index.dir / "index.json"
-        version = path.stat().st_mtime_ns if path.exists() else None
+        """The BM25 index of the current generation: an ingest (by this process or another)
+        rewrites the index record, and the next question opens the new generation, while
+        questions already under way finish on the old one."""
+        path = self.index.dir / META_FILE
+        try:
+            version: Any = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            version = None
+        current = self._lexical
+        if current is not None and version == self._version:
+            return current
         with self._lock:
             if self._lexical is None or version != self._version:
-                self._lexical = Lexical(self.index.all_chunks())
+                generation = int(self.index.meta().get("generation", 0))
+                fresh = Lexical(self.index.lexical_path)
+                if fresh.generation != generation or (generation and not fresh.n):
+                    # Built before lexical indexes were kept, or an ingest stopped between
+                    # writing Chroma and writing this: catch up from Chroma.
+                    fresh.sync(self.index.store._collection, generation)
+                self._lexical = fresh
                 self._version = version
             return self._lexical
+
+    @property
+    def generation(self) -> int:
+        """The index generation questions are answered from."""
+        return self.lexical.generation
 
     def _get_relevant_documents(
         self,

@@ -56,7 +56,14 @@ class Settings:
     api_keys: tuple[str, ...] = field(default=(), repr=False)
     users: tuple[str, ...] = field(default=(), repr=False)
     trusted_header: str = ""
-    feedback_db: Path | None = None
+    # Where feedback is stored: a SQLAlchemy URL (postgresql+psycopg://... for several
+    # replicas) or a file path for SQLite; empty means feedback.sqlite3 beside the index.
+    feedback_db: str = ""
+    # Signs sign-in cookies; every replica needs the same one (required with replicas > 1).
+    session_secret: str = field(default="", repr=False)
+    # Web server processes behind one load balancer: more than one needs a shared session
+    # secret and a feedback database that is not a local file.
+    replicas: int = 1
     # Questions one API key, user or address may ask (moving window; empty: no limit), and
     # sign-in attempts per user and per address before further ones wait.
     rate_limit: str = "120/minute;20/second"
@@ -128,14 +135,32 @@ class Settings:
         parse(self.login_limit, "ASSISTANT_LOGIN_LIMIT")
         if self.log_format not in ("text", "json"):
             raise SettingsError(f"ASSISTANT_LOG_FORMAT={self.log_format!r}: choose text or json.")
+        if self.replicas < 1:
+            raise SettingsError("ASSISTANT_REPLICAS must be at least 1.")
+        if self.replicas > 1 and len(self.session_secret) < 16:
+            raise SettingsError(
+                "ASSISTANT_REPLICAS > 1 needs ASSISTANT_SESSION_SECRET, the same on every "
+                "replica and at least 16 characters (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), so a "
+                "sign-in on one replica is accepted by the others."
+            )
+        if self.replicas > 1 and self.feedback_url.startswith("sqlite"):
+            raise SettingsError(
+                "ASSISTANT_REPLICAS > 1 needs ASSISTANT_FEEDBACK_DB to name a database "
+                "server every replica reaches, for example "
+                "postgresql+psycopg://assistant@db.example.org/assistant."
+            )
         if self.max_request_kb < 1:
             raise SettingsError("ASSISTANT_MAX_REQUEST_KB must be at least 1.")
         return self
 
     @property
-    def feedback_path(self) -> Path:
-        """Where feedback is stored: the setting, or beside the index."""
-        return self.feedback_db or self.index_dir / "feedback.sqlite3"
+    def feedback_url(self) -> str:
+        """Where feedback is stored, as a SQLAlchemy URL: the setting, or beside the index."""
+        target = str(self.feedback_db or self.index_dir / "feedback.sqlite3")
+        if "://" in target:
+            return target
+        return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
 def _parse(name: str, kind: str, raw: str) -> Any:

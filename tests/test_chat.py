@@ -171,6 +171,7 @@ def test_feedback_is_stored_durably(
     assert "Comment saved" in status and box == ""
 
     # A new connection (as after a restart) sees the committed row.
+    assert store.path is not None
     with sqlite3.connect(store.path) as db:
         row = db.execute(
             "SELECT user, question, answer, rating, comment, citations FROM feedback"

@@ -7,8 +7,6 @@ import asyncio
 import hmac
 import html
 import secrets
-import threading
-import time
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -50,12 +48,16 @@ class Credentials:
     """Checks API keys, passwords, sessions and the trusted header in constant time."""
 
     def __init__(self, settings: Settings) -> None:
+        from itsdangerous import URLSafeTimedSerializer
+
         self.attempts = Limiter(settings.login_limit, "ASSISTANT_LOGIN_LIMIT")
         self.keys = [k.encode() for k in settings.api_keys]
         self.users = dict(u.split(":", 1) for u in settings.users)
         self.header = settings.trusted_header.lower()
-        self.sessions: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
+        # Sessions live in a signed cookie, not in this process, so any replica that shares
+        # the secret accepts them; without a configured secret, one per process.
+        secret = settings.session_secret or secrets.token_urlsafe(32)
+        self.signer = URLSafeTimedSerializer(secret, salt="nato-assistant-session")
 
     @property
     def on(self) -> bool:
@@ -71,16 +73,22 @@ class Credentials:
         return hmac.compare_digest(password.encode(), expected.encode()) and user in self.users
 
     def open_session(self, user: str) -> str:
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            now = time.time()
-            self.sessions = {t: s for t, s in self.sessions.items() if s[1] > now}
-            self.sessions[token] = (user, now + SESSION_SECONDS)
-        return token
+        """A signed token naming the user; it expires SESSION_SECONDS after signing in."""
+        return self.signer.dumps({"user": user})
 
-    def close_session(self, token: str) -> None:
-        with self._lock:
-            self.sessions.pop(token, None)
+    def session_user(self, token: str) -> str | None:
+        """The user a session token names, or None when forged, expired or for a user no
+        longer configured."""
+        from itsdangerous import BadSignature
+
+        if not token:
+            return None
+        try:
+            data = self.signer.loads(token, max_age=SESSION_SECONDS)
+        except BadSignature:
+            return None
+        user = data.get("user") if isinstance(data, dict) else None
+        return user if isinstance(user, str) and user in self.users else None
 
     def user(self, headers: Headers, cookies: dict[str, str]) -> str | None:
         """Who sent the request, or None without valid credentials."""
@@ -89,12 +97,7 @@ class Credentials:
             return "api-key" if self.key_ok(value.strip()) else None
         if self.header and headers.get(self.header, "").strip():
             return headers[self.header].strip()
-        token = cookies.get(COOKIE, "")
-        with self._lock:
-            session = self.sessions.get(token)
-        if token and session and session[1] > time.time():
-            return session[0]
-        return None
+        return self.session_user(cookies.get(COOKIE, ""))
 
 
 class AccessControl:
@@ -274,7 +277,6 @@ def install(app: FastAPI, settings: Settings) -> Credentials:
         root = request.scope.get("root_path", "")
         if not _same_origin(request):
             return _foreign(root)
-        credentials.close_session(request.cookies.get(COOKIE, ""))
         response = RedirectResponse(root + "/login", status_code=303)
         response.delete_cookie(COOKIE, path=root + "/")
         return response

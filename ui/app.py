@@ -52,7 +52,7 @@ def create_app(
 ) -> gr.Blocks:
     """The chat: conversation, sources panel, feedback and advanced retrieval settings."""
     readiness = readiness or Readiness(assistant)
-    store = feedback or FeedbackStore(assistant.settings.feedback_path)
+    store = feedback or FeedbackStore(assistant.settings.feedback_url)
 
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:

@@ -185,11 +185,7 @@ def source_choices(assistant: Assistant, readiness: Readiness) -> list[tuple[str
     """(title, source) for each indexed document, for the sources filter; none while building."""
     try:
         readiness.check()
-        chunks = assistant.retriever.lexical.chunks
+        titles = assistant.retriever.lexical.sources()
     except AssistantError:
         return []
-    titles: dict[str, str] = {}
-    for chunk in chunks:
-        source = str(chunk.metadata.get("source", ""))
-        titles.setdefault(source, str(chunk.metadata.get("title") or source))
     return sorted(((title, source) for source, title in titles.items()), key=lambda c: c[0])

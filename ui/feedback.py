@@ -1,70 +1,65 @@
-"""Feedback on answers (thumbs up or down, an optional comment), stored durably in SQLite."""
+"""Feedback on answers (thumbs up or down, an optional comment), stored durably in a database
+given by a SQLAlchemy URL: a SQLite file by default, PostgreSQL when several replicas serve."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from assistant.errors import AssistantError
 from assistant.schema import Answer
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    user TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    refused INTEGER NOT NULL,
-    citations TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 0, 1)),
-    comment TEXT NOT NULL DEFAULT ''
-)
-"""
 MAX_COMMENT = 2000
+METADATA = sa.MetaData()
+FEEDBACK = sa.Table(
+    "feedback",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("updated", sa.Text, nullable=False),
+    sa.Column("user", sa.Text, nullable=False, server_default=""),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("refused", sa.Integer, nullable=False),
+    sa.Column("citations", sa.Text, nullable=False),
+    sa.Column("rating", sa.Integer, sa.CheckConstraint("rating IN (-1, 0, 1)"), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sqlite_autoincrement=True,
+)
 
 
 class FeedbackStore:
     """One row per rated answer; every write is committed before it returns."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
+    def __init__(self, target: Path | str) -> None:
+        self.url = _url(target)
+        self.where = _shown(self.url)
+        # The SQLite file, when the store is one (None for a database server).
+        self.path: Path | None = (
+            Path(self.url.removeprefix("sqlite:///"))
+            if (self.url.startswith("sqlite:///"))
+            else None
+        )
         self.error = ""
-        # A store that cannot be opened (a read-only or full disk) leaves the chat
-        # answering; rating then says why feedback cannot be kept.
+        # A store that cannot be opened (a read-only or full disk, a database server that
+        # is down) leaves the chat answering; rating then says why feedback cannot be kept.
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.engine = _engine(self.url)
+            METADATA.create_all(self.engine)
+        except (OSError, sa.exc.SQLAlchemyError, ImportError) as exc:
+            self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per write: handlers run on several threads, and closing after the
-        # commit leaves nothing buffered if the server stops.
+    def _check(self) -> None:
         if self.error:
             raise AssistantError(
-                f"Feedback cannot be stored in {self.path} ({self.error}): set "
-                "ASSISTANT_FEEDBACK_DB to a writable file and restart the server."
+                f"Feedback cannot be stored in {self.where} ({self.error}): set "
+                "ASSISTANT_FEEDBACK_DB to a writable file or a reachable database URL and "
+                "restart the server."
             )
-        with self._lock:
-            db = sqlite3.connect(self.path, timeout=10)
-            try:
-                db.execute("PRAGMA synchronous=FULL")
-                with db:
-                    yield db
-            finally:
-                db.close()
 
     def rate(
         self, answer: Answer, rating: int, user: str = "", feedback_id: int | None = None
@@ -72,46 +67,103 @@ class FeedbackStore:
         """Records (or changes) a rating of 1, -1 or 0 (withdrawn); returns the row id."""
         if rating not in (-1, 0, 1):
             raise ValueError("rating must be 1, -1 or 0")
+        citations = [c.to_dict() for c in answer.citations]
+        return self.record(
+            answer.question, answer.answer, answer.refused, citations, rating, user, feedback_id
+        )
+
+    def record(
+        self,
+        question: str,
+        answer: str,
+        refused: bool,
+        citations: list[dict[str, Any]],
+        rating: int,
+        user: str = "",
+        feedback_id: int | None = None,
+    ) -> int:
+        """Records (or changes) a rating of an answer given as its parts; returns the row id."""
+        if rating not in (-1, 0, 1):
+            raise ValueError("rating must be 1, -1 or 0")
+        self._check()
         now = _now()
-        with self._connect() as db:
+        with self.engine.begin() as db:
             if feedback_id is not None:
-                cursor = db.execute(
-                    "UPDATE feedback SET rating = ?, updated = ? WHERE id = ?",
-                    (rating, now, feedback_id),
+                changed = db.execute(
+                    FEEDBACK.update()
+                    .where(FEEDBACK.c.id == feedback_id)
+                    .values(rating=rating, updated=now)
                 )
-                if cursor.rowcount:
+                if changed.rowcount:
                     return feedback_id
-            citations = json.dumps([c.to_dict() for c in answer.citations], ensure_ascii=False)
-            cursor = db.execute(
-                "INSERT INTO feedback (created, updated, user, question, answer, refused, "
-                "citations, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    now,
-                    now,
-                    user,
-                    answer.question,
-                    answer.answer,
-                    int(answer.refused),
-                    citations,
-                    rating,
-                ),
+            inserted = db.execute(
+                FEEDBACK.insert()
+                .values(
+                    created=now,
+                    updated=now,
+                    user=user,
+                    question=question,
+                    answer=answer,
+                    refused=int(refused),
+                    citations=json.dumps(citations, ensure_ascii=False),
+                    rating=rating,
+                )
+                .returning(FEEDBACK.c.id)
             )
-            return int(cursor.lastrowid or 0)
+            return int(inserted.scalar_one())
 
     def comment(self, feedback_id: int, comment: str) -> None:
         """Adds the optional comment to a rating, cut to MAX_COMMENT characters."""
-        with self._connect() as db:
+        self._check()
+        with self.engine.begin() as db:
             db.execute(
-                "UPDATE feedback SET comment = ?, updated = ? WHERE id = ?",
-                (comment.strip()[:MAX_COMMENT], _now(), feedback_id),
+                FEEDBACK.update()
+                .where(FEEDBACK.c.id == feedback_id)
+                .values(comment=comment.strip()[:MAX_COMMENT], updated=_now())
             )
 
     def rows(self) -> list[dict[str, Any]]:
         """Every feedback row, oldest first, with citations decoded."""
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            found = db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
+        self._check()
+        with self.engine.connect() as db:
+            found = db.execute(sa.select(FEEDBACK).order_by(FEEDBACK.c.id)).mappings().all()
         return [dict(row) | {"citations": json.loads(row["citations"])} for row in found]
+
+
+def _url(target: Path | str) -> str:
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _engine(url: str) -> sa.Engine:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    database = parsed.database or ""
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 10})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, record: Any) -> None:
+        # WAL lets readers and the writer work at once; FULL makes each commit durable
+        # before the rating is acknowledged.
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    return engine
 
 
 def _now() -> str:

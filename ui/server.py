@@ -5,20 +5,23 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from typing import Any, Literal
 
 import gradio as gr
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from pydantic import BaseModel, Field
 
 from assistant import logs
 from assistant.api import create_api
-from assistant.asgi import NoWebSockets
+from assistant.asgi import USER_KEY, NoWebSockets
+from assistant.errors import BadQuestion
 from assistant.pipeline import Assistant, build_assistant
 from assistant.readiness import Readiness
 from assistant.settings import Settings
 from assistant.telemetry import Observe
 from ui import access
 from ui.app import create_app, page_options
-from ui.feedback import FeedbackStore
+from ui.feedback import MAX_COMMENT, FeedbackStore
 
 log = logging.getLogger("nato_assistant.server")
 
@@ -29,7 +32,8 @@ def create_server(
     """The whole site: the API at /api and /v1, the chat at /, one access policy for both."""
     settings = assistant.settings
     readiness = readiness or Readiness(assistant)
-    app = create_api(assistant, readiness)
+    feedback = feedback or FeedbackStore(settings.feedback_url)
+    app = create_api(assistant, readiness, extra=feedback_api(feedback))
     credentials = access.install(app, settings)
     app.add_middleware(Observe, telemetry=app.state.telemetry)
     app.add_middleware(NoWebSockets)
@@ -58,6 +62,48 @@ def create_server(
         **page_options(),
     )
     return app
+
+
+class FeedbackRequest(BaseModel):
+    """A rating of an answer /api/ask returned; send back the id to change it or comment."""
+
+    answer: dict[str, Any] = Field(description="The object /api/ask returned.")
+    rating: Literal[-1, 0, 1] = Field(description="1 helpful, -1 not helpful, 0 withdrawn.")
+    comment: str = Field(default="", max_length=MAX_COMMENT)
+    id: int | None = Field(default=None, description="The id a previous rating returned.")
+
+
+def feedback_api(store: FeedbackStore) -> APIRouter:
+    """POST /api/feedback: ratings from API clients, stored where the chat stores its own."""
+    router = APIRouter()
+
+    @router.post("/api/feedback", tags=["answers"])
+    def feedback(body: FeedbackRequest, request: Request) -> dict[str, int]:
+        """Stores a rating (and an optional comment) of an answer; returns its id."""
+        answer = body.answer
+        question, text = answer.get("question"), answer.get("answer")
+        citations = answer.get("citations", [])
+        if not isinstance(question, str) or not isinstance(text, str):
+            raise BadQuestion(
+                "feedback.answer must be the object /api/ask returned, with question and answer."
+            )
+        if not isinstance(citations, list):
+            raise BadQuestion("feedback.answer.citations must be the list /api/ask returned.")
+        user = str(request.scope.get(USER_KEY) or "")
+        row = store.record(
+            question[:MAX_COMMENT],
+            text,
+            bool(answer.get("refused")),
+            citations,
+            body.rating,
+            user,
+            body.id,
+        )
+        if body.comment.strip():
+            store.comment(row, body.comment)
+        return {"id": row}
+
+    return router
 
 
 def warm_up(assistant: Assistant) -> None:
