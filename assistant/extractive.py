@@ -106,10 +106,13 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
 
 
 def date_conflict(question: str, sentence: str) -> bool:
-    """True when the question names a month the sentence contradicts: 'in June 2012'
-    against a sentence dated only 3 October 2012."""
-    asked = {d // 100 for d in text.date_values(question) if d // 100 % 100}
+    """True when the question names a year or month the sentence contradicts: 'in 2026'
+    against a sentence dated only 2025, 'in June 2012' against one dated 3 October 2012."""
     said = text.date_values(sentence)
+    years = {d // 10000 for d in text.date_values(question)}
+    if years and said and not years & {d // 10000 for d in said}:
+        return True
+    asked = {d // 100 for d in text.date_values(question) if d // 100 % 100}
     if not asked or not said:
         return False
     years = {a // 100 for a in asked}

@@ -34,16 +34,23 @@ _ENTITY = re.compile(
 )
 
 
+_ARTICLE = re.compile(r"\bArticles?\s+\d+\b")
+
+
 def entities(question: str) -> list[str]:
     """Names, years and 'Article N' mentions: what a question is about."""
-    found = []
-    for match in _ENTITY.finditer(question):
+    found: list[tuple[int, str]] = []
+    # "Article N" first, so "Has Article 5 ..." does not read as the name "Has Article".
+    for match in _ARTICLE.finditer(question):
+        found.append((match.start(), match.group()))
+    rest = _ARTICLE.sub(lambda m: "," + " " * (len(m.group()) - 1), question)
+    for match in _ENTITY.finditer(rest):
         value = match.group()
         if value.split()[0].lower() in _NOT_NAMES:
             value = " ".join(value.split()[1:])
-        if value and value.lower() not in _NOT_NAMES and value not in found:
-            found.append(value)
-    return found
+        if value and value.lower() not in _NOT_NAMES:
+            found.append((match.start(), value))
+    return list(dict.fromkeys(value for _, value in sorted(found)))
 
 
 def needs_context(question: str) -> bool:
@@ -129,7 +136,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     elif answers and _ANAPHORA.search(question):
         # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.
         said = re.sub(r"\[\d+\]", "", answers[-1])
-        fresh = [e for e in entities(said) if e not in previous and e not in question]
+        fresh = [
+            e
+            for e in entities(said)
+            if e not in previous and e not in question and text.months(e) != [e]
+        ]
         context += [e for e in fresh if e not in context][:1]
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -159,7 +160,21 @@ class HybridRetriever(BaseRetriever):
             dense = [(doc, 1.0 - distance) for doc, distance in hits]
         if self.mode in ("hybrid", "lexical"):
             lexical = self.lexical.search(query, fetch, filters)
-        return self._fuse(dense, lexical, k)
+        fused = self._fuse(dense, lexical, k)
+        if self.mode == "hybrid":
+            self._fill_dense(fused, vector, {doc.id for doc, _ in dense})
+        return fused
+
+    def _fill_dense(self, docs: list[Document], vector: list[float], scored: set[Any]) -> None:
+        """Gives passages found by BM25 alone their similarity to the question too, so the
+        answerer judges every passage alike (and one the dense search missed, or a store
+        that has not yet seen another process's ingest, is not taken for unrelated)."""
+        missing = [d for d in docs if d.id not in scored]
+        if not missing:
+            return
+        vectors = self.index.vectors.documents([d.page_content for d in missing])
+        for doc, other in zip(missing, vectors, strict=True):
+            doc.metadata["dense"] = round(float(np.dot(vector, other)), 4)
 
     def _fuse(
         self, dense: list[tuple[Document, float]], lexical: list[tuple[Document, float]], k: int

@@ -110,4 +110,6 @@ def ready(assistant: Assistant) -> Assistant:
         print(f"No index at {assistant.index.dir} yet: building it from {corpus}.", file=sys.stderr)
         report = assistant.ingest(progress=progress("Building the index"))
         print(summary(report), file=sys.stderr)
+    # A damaged, foreign or emptied index is named with its fix before any question.
+    assistant.index.probe()
     return assistant

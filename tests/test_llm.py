@@ -75,7 +75,10 @@ def test_prompt_carries_numbered_sources_question_and_history(
     assert sent[1]["content"] == "Tell me about the North Atlantic Treaty."
     assert sent[2]["content"] == "It is NATO's founding treaty."  # old markers taken out
     prompt = sent[-1]["content"]
-    assert prompt.rstrip().splitlines()[-3] == f"Question: {QUESTION}"
+    lines = prompt.rstrip().splitlines()
+    asked = lines.index(f"Question: {QUESTION}")
+    # The answer's form follows from the question's type: a when-question wants the date.
+    assert lines[asked + 2].startswith("Start with the date")
     numbered = re.findall(r'<source n="(\d+)" title="([^"]*)" date="([^"]*)">', prompt)
     assert [int(n) for n, _, _ in numbered] == list(range(1, len(answer.retrieved) + 1))
     assert [(t, d) for _, t, d in numbered] == [
