@@ -383,6 +383,8 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     items: dict[str, tuple[str, Candidate]] = {}
     used: list[Candidate] = []
     good = [c for c in ranked if c.score >= 0.6 * best and c.features["hedged"] < 1.0]
+    # A source's own statement before one that reports another's ("Wikipedia says ...").
+    good = [c for c in good if not c.features["hedged"]] or good
     # The best sentence that enumerates (two items or more) sets the list; when it states
     # how many there are and names as many, the list is complete.
     # Items of a kind the analysis has no type for ("signatories") need a real
