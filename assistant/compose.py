@@ -390,15 +390,16 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     # Items of a kind the analysis has no type for ("signatories") need a real
     # enumeration, three names or more, before they are taken for a list.
     least = 3 if q.target == "name" else 2
-    enumerating = [c for c in good if len(cand_items(c, labels, q)) >= least]
+    named = {id(c): cand_items(c, labels, q) for c in good}
+    enumerating = [c for c in good if len(named[id(c)]) >= least]
     # A sentence that names more of them is more likely the list itself.
-    enumerating.sort(key=lambda c: -c.score * min(8, len(cand_items(c, labels, q))) ** 0.5)
+    enumerating.sort(key=lambda c: -c.score * min(8, len(named[id(c)])) ** 0.5)
     if not enumerating and q.target == "name":
         good = []
     if enumerating:
         first = enumerating[0]
         used.append(first)
-        for item in cand_items(first, labels, q):
+        for item in named[id(first)]:
             items.setdefault(_key(item), (item, first))
         # Complete when it says how many of the very things asked for there are, and
         # names as many: "The 12 founding members are ..." for "Name the founding members".
@@ -408,7 +409,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     for cand in good:
         if len(used) >= 6 or cand in used or cand.score < 0.5 * best:
             continue
-        fresh = [f for f in cand_items(cand, labels, q) if _key(f) not in items]
+        fresh = [f for f in named[id(cand)] if _key(f) not in items]
         fresh = [f for f in fresh if _subject(f, cand.quote)] if used else fresh
         if fresh:
             used.append(cand)

@@ -161,15 +161,6 @@ def years(text: str) -> list[str]:
     return _YEAR.findall(text)
 
 
-def full_date_years(text: str) -> set[str]:
-    """Years of the day-precise dates in a text ('' for a date given without its year)."""
-    found = set()
-    for match in _DAY.finditer(text):
-        after = _YEAR.match(text, match.end() + 1) or _YEAR.match(text, match.end() + 2)
-        found.add(after.group() if after else "")
-    return found
-
-
 def has_full_date(text: str) -> bool:
     """True when the text names a day and a month (a precise date)."""
     return bool(_DAY.search(text))
