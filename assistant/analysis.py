@@ -135,10 +135,17 @@ _EARLY_KINDS = (
 )
 # And after lists and yes/no, in this order: reason, date (besides "when ..."), place.
 _KIND_PATTERNS = {
-    "reason": r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\bwhat (led|prompted|caused|trig)",
+    "reason": r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger\w*|\bmotivat\w*|"
+    r"\bwhat (led|prompted|caused|sparked|drove|made)\b|\bset (?:\w+ ){0,2}off\b",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
     "place": r"\bwhere\b|\b(which|what) (city|place|town|country|capital|region)\b|\bin which\b",
 }
+# One question asked of two things: "... did each join?", "what prompted the 2014 request,
+# and what prompted the 2025 one?"
+_EACH = re.compile(
+    r"\b(each|both|respectively|either)\b|,?\s+and\s+(what|who|when|which|why|how|where)\b",
+    re.IGNORECASE,
+)
 # Inner clauses that make a question two-step: "who was ... when Poland first invoked ...".
 _INNER = re.compile(r"\s(?:when|while|at the time (?:of|when|that)|during|at the time)\s+(.+)$")
 _PLURAL_HEADS = {
@@ -288,6 +295,11 @@ def spell_out(question: str) -> str:
     return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
 
 
+def uncompared(question: str) -> str:
+    """The question without its words of comparison: what it asks of each side."""
+    return " ".join(_COMPARE.sub(" ", question).split())
+
+
 def is_english(question: str) -> bool:
     """False when the question's function words are mostly of another European language."""
     tokens = [w.lower() for w in re.findall(r"[^\W\d_]+", question)]
@@ -318,6 +330,12 @@ def _analyse(question: str) -> Question:
     if match and kind not in ("date", "duration") and not lowered.startswith(("when", "while")):
         inner = match.group(1).strip(" ?.")
         outer = spelled[: match.start()].strip()
+    main = _main_question(spelled)
+    if main != spelled and kind not in ("date", "duration", "yes-no"):
+        # "When Turkey asked in 2003, who was Secretary General?": the clause is the event.
+        clause = re.match(r"(when|while)\s+(.+?),\s*$", spelled[: len(spelled) - len(main)], re.I)
+        if clause:
+            inner, outer = clause.group(2), main.strip(" ?.")
     order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
     focus = text.focus_noun(lowered)
     if kind == "number" and focus not in (None, "times"):
@@ -348,6 +366,13 @@ def _analyse(question: str) -> Question:
             ).strip()
             or spelled
         )
+    main_doc = doc if main == spelled else nlp()(main)
+    sides = _sides(spelled, entities) if kind == "comparison" else ()
+    if kind not in ("list", "number", "yes-no", "comparison") and _EACH.search(spelled):
+        # "What prompted the 2014 request, and what prompted the 2025 one?", "In which
+        # year did each join?": one question asked of two things of one kind.
+        sides = _same_kind(entities)
+        kind = "comparison" if sides else kind
     return Question(
         text=spelled,
         kind=kind,
@@ -355,20 +380,38 @@ def _analyse(question: str) -> Question:
         entities=entities,
         years=tuple(text.years(spelled)),
         order=order,
-        sides=_sides(spelled, entities) if kind == "comparison" else (),
+        sides=sides,
         inner=inner,
         outer=outer,
         focus=focus,
         english=english,
         excluded=excluded,
-        predicate=_predicate(_main_clause(spelled, doc)) if kind == "yes-no" else (),
+        predicate=_predicate(_main_clause(main, main_doc)) if kind == "yes-no" else (),
         setting=_setting(spelled, entities) if kind == "yes-no" else (),
     )
+
+
+# A clause before the question itself: "If an ally invokes Article 4, does that ...".
+_LEADING_CLAUSE = re.compile(
+    r"^(?:if|when|whenever|while|after|before|since|once|although|though|given that|as)\b"
+    r"[^,?]{3,}?,\s*(?=(?:" + "|".join(sorted(_YES_NO_OPENERS)) + r"|who|what|which|when|where|"
+    r"why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def _main_question(spelled: str) -> str:
+    """The question without a clause that comes before it, or the question itself."""
+    rest = _LEADING_CLAUSE.sub("", _OPENERS.sub("", spelled), count=1)
+    return rest if rest != _OPENERS.sub("", spelled) else spelled
 
 
 def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     """The expected answer type, and for lists the type of each item."""
     lowered = _OPENERS.sub("", lowered)
+    main = _main_question(lowered)
+    if main != lowered:
+        return _kind(nlp()(main), main)
     words = [t.lower_ for t in doc if not _OPENERS.fullmatch(t.lower_ + " ")]
     first = words[0] if words else ""
     if _TAG_QUESTION.search(lowered):
@@ -445,6 +488,11 @@ _SUBORDINATE = r"\s(?:after|when|because|before|following|since|while|during|onc
 
 def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
     """The names in a question's time or cause clause: they say which occasion it means."""
+    main = _main_question(question)
+    if main != question:
+        # The clause comes first: "When Poland was considering Article 4, did ...".
+        before = len(question) - len(main)
+        return tuple(e.text for e in entities if e.end <= before and e.label != "CARDINAL")
     found = re.search(_SUBORDINATE, question)
     if not found:
         return ()
@@ -487,6 +535,10 @@ def _plural_head(doc: Any) -> tuple[str, int]:
     """The item type of a list question ('which countries' -> place) and where its noun
     stands, or ('', 0)."""
     for token in doc:
+        # A capitalised plural may be tagged as a singular name: "Which Secretaries General".
+        capitalised = token.tag_ == "NNP" and re.search(r"[^s]s$", token.lower_)
+        if capitalised and any(token.lower_.startswith(p) for p in _PLURAL_HEADS):
+            return next(k for p, k in _PLURAL_HEADS.items() if token.lower_.startswith(p)), token.i
         if token.tag_ in ("NNS", "NNPS") and token.lower_ not in ("times", "articles"):
             stem = token.lemma_.lower()
             for prefix, kind in _PLURAL_HEADS.items():
@@ -498,31 +550,52 @@ def _plural_head(doc: Any) -> tuple[str, int]:
     return "", 0
 
 
-def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
-    """The two things a comparison sets against each other."""
+def _same_kind(entities: Sequence[Entity]) -> tuple[str, ...]:
+    """Two things of one kind the question names: two years, two people, two articles."""
     by_label: dict[str, list[str]] = {}
     for e in entities:
         if e.label not in ("CARDINAL", "ORDINAL", "ORG"):
             by_label.setdefault(e.label, [])
             # The model sometimes reads "Article 4 vs Article 5" as one name.
             for part in re.split(r"\s+(?:vs\.?|versus|and|or)\s+", e.text):
+                # "Article 5 of the North Atlantic Treaty" is Article 5.
+                part = re.sub(r"\s+of\s+the\s+.+$", "", part) if e.label == "LAW" else part
                 if part and part not in by_label[e.label]:
                     by_label[e.label].append(part)
-    # The sides are two things of one kind: two years, two people, two articles.
     for found in by_label.values():
         if len(found) >= 2:
             return tuple(found[:2])
-    named = [e.text for e in entities if e.label not in ("CARDINAL", "ORDINAL")]
-    if len(named) >= 2:
-        return tuple(dict.fromkeys(named))[:2]
-    match = re.search(
-        r"(?:between|compare)\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+?)(?:[?.,]|$)",
-        question,
-        re.IGNORECASE,
-    )
+    return ()
+
+
+_BETWEEN = re.compile(
+    r"(?:between|compare|comparing|contrast)\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+?)"
+    r"(?=[?.,:;]|\s+(?:as|in|on|for|when|during|of the|regarding|about)\s|$)",
+    re.IGNORECASE,
+)
+
+
+def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
+    """The two things a comparison sets against each other."""
+    match = _BETWEEN.search(question)
     if match:
-        return (match.group(1).strip(), match.group(2).strip())
-    return tuple(named)
+        # "Compare X and Y": the names of one kind inside X and Y, else X and Y themselves.
+        first, second = (
+            [e for e in entities if match.start(i) <= e.start and e.end <= match.end(i)]
+            for i in (1, 2)
+        )
+        for x in first:
+            pair = _same_kind([x, *(y for y in second if y.label == x.label)])
+            if pair:
+                return pair
+        said = (match.group(1).strip(), match.group(2).strip())
+        if all(0 < len(side.split()) <= 4 for side in said):
+            return said
+    same = _same_kind(entities)
+    if same:
+        return same
+    named = [e.text for e in entities if e.label not in ("CARDINAL", "ORDINAL")]
+    return tuple(dict.fromkeys(named))[:2]
 
 
 # ----- passages ----------------------------------------------------------------------------

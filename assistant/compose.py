@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant import text
@@ -211,13 +211,17 @@ def answer(
             for c in (lead, *ranked[:3])
             if _UNCERTAIN.search(c.quote) and (c is lead or c.features["overlap"] >= 0.5)
         ]
-        if doubt:
-            # The best evidence says the point is unconfirmed: say so rather than guess.
-            return Draft(
-                answer="The sources don't confirm it either way: " + sources.sentence(doubt[0]),
-                refused=True,
-                citations=tuple(sources.citations),
-            )
+    else:
+        doubt = []
+    doubt = doubt or doubted(q, ranked)
+    if doubt:
+        # The best evidence says the point is unconfirmed: say so rather than guess.
+        return Draft(
+            answer="The sources don't confirm it either way: " + sources.sentence(doubt[0]),
+            refused=True,
+            citations=tuple(sources.citations),
+        )
+    if q.kind == "yes-no":
         parts.append("Yes." if said else "No.")
     elif q.kind == "number":
         return counting(q, lead, ranked, sources)
@@ -231,6 +235,28 @@ def answer(
     elif q.kind in ("reason", "definition", "other", "yes-no"):
         parts.extend(sources.sentence(c) for c in _more(lead, ranked, 1))
     return sources.draft(parts)
+
+
+def doubted(q: Question, ranked: Sequence[Candidate]) -> list[Candidate]:
+    """The best evidence, when it says the point asked about is not established: a
+    sentence at the top, about the question's subject as fully as any, that calls it
+    unconfirmed."""
+    cover = max(c.features["entity_cover"] for c in ranked[:5])
+    return [
+        c
+        for c in ranked[:2]
+        if c.score >= 0.7 * ranked[0].score
+        and c.features["entity_cover"] >= cover
+        and _same_time(q, c.quote)
+        and _UNCERTAIN.search(c.quote)
+    ][:1]
+
+
+def _same_time(q: Question, sentence: str) -> bool:
+    """True when the sentence is about the year the question asks, if it asks one: the
+    first year a sentence names is the one it is about."""
+    said = text.years(sentence)
+    return not q.years or not said or said[0] in q.years
 
 
 def _more(lead: Candidate, ranked: Sequence[Candidate], n: int) -> list[Candidate]:
@@ -382,34 +408,42 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     best = ranked[0].score
     items: dict[str, tuple[str, Candidate]] = {}
     used: list[Candidate] = []
-    good = [c for c in ranked if c.score >= 0.6 * best and c.features["hedged"] < 1.0]
-    # A source's own statement before one that reports another's ("Wikipedia says ...").
-    good = [c for c in good if not c.features["hedged"]] or good
+    wide = [c for c in ranked if c.score >= 0.25 * best and c.features["hedged"] < 1.0]
+    # A source's own statement before one that reports another's ("Wikipedia says ..."),
+    # unless the question asks what was said.
+    if not text.REPORTED.search(q.text):
+        wide = [c for c in wide if not c.features["hedged"]] or wide
     # The best sentence that enumerates (two items or more) sets the list; when it states
-    # how many there are and names as many, the list is complete.
+    # how many there are and names as many, the list is complete. An enumeration may rank
+    # below sentences about one item each, so it is looked for further down.
     # Items of a kind the analysis has no type for ("signatories") need a real
     # enumeration, three names or more, before they are taken for a list.
     least = 3 if q.target == "name" else 2
-    named = {id(c): cand_items(c, labels, q) for c in good}
-    enumerating = [c for c in good if len(named[id(c)]) >= least]
+    # A name the model tags in one sentence is the same name where it misses it there.
+    known = {e.text for c in ranked for e in c.entities if e.label in labels}
+    named = {id(c): cand_items(c, labels, q, known) for c in wide}
+    enumerating = [c for c in wide if len(named[id(c)]) >= least]
     # A sentence that names more of them is more likely the list itself.
     enumerating.sort(key=lambda c: -c.score * min(8, len(named[id(c)])) ** 0.5)
-    if not enumerating and q.target == "name":
-        good = []
+    # "List all twelve countries ...": an enumeration of as many as the question says.
+    asked = text.counts_of(q.focus, q.text) if q.focus else []
+    enumerating.sort(key=lambda c: len(named[id(c)]) not in asked)
+    adding = [] if not enumerating and q.target == "name" else wide
     if enumerating:
         first = enumerating[0]
         used.append(first)
         for item in named[id(first)]:
-            items.setdefault(_key(item), (item, first))
+            if not _listed(item, items):
+                items[_key(item)] = (item, first)
         # Complete when it says how many of the very things asked for there are, and
         # names as many: "The 12 founding members are ..." for "Name the founding members".
         if q.focus and len(items) in text.counts_of(q.focus, first.quote):
-            good = []
+            adding = []
     # Other sentences add the items they are about (the name that opens them).
-    for cand in good:
-        if len(used) >= 6 or cand in used or cand.score < 0.5 * best:
+    for cand in adding:
+        if len(used) >= 6 or cand in used or cand.score < 0.3 * best:
             continue
-        fresh = [f for f in named[id(cand)] if _key(f) not in items]
+        fresh = [f for f in named[id(cand)] if not _listed(f, items)]
         fresh = [f for f in fresh if _subject(f, cand.quote)] if used else fresh
         if fresh:
             used.append(cand)
@@ -429,24 +463,37 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     return sources.draft(parts)
 
 
-def cand_items(cand: Candidate, labels: frozenset[str], q: Question) -> list[str]:
-    """The items a sentence lists: its names of the asked kind, up to where it turns to a
-    cause ('... in response to Russia's intervention in Crimea' names no requester)."""
+def cand_items(
+    cand: Candidate, labels: frozenset[str], q: Question, known: Iterable[str] = ()
+) -> list[str]:
+    """The items a sentence lists: its names of the asked kind, and the known names it
+    holds, up to where it turns to a cause ('... in response to Russia's intervention in
+    Crimea' names no requester)."""
     cause = _CAUSE.search(cand.quote)
-    end = cand.start + cause.start() if cause else cand.start + len(cand.quote)
+    end = cause.start() if cause else len(cand.quote)
     if _NEGATION.search(cand.quote):
         return []  # "Turkey and Hungary were not among ..." lists no one
     asked = text.fold(q.text)
     left_out = {_key(x) for x in q.excluded}
+    spans = [(e.start - cand.start, e.text) for e in cand.entities if e.label in labels]
+    for name in known:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", cand.quote):
+            spans.append((m.start(), name))
     found = [
-        e.text
-        for e in cand.entities
-        if e.label in labels
-        and e.end <= end
-        and _key(e.text) not in asked
-        and _key(e.text) not in left_out
+        name
+        for at, name in sorted(spans)
+        if at < end and _key(name) not in asked and _key(name) not in left_out
     ]
     return list({_key(f): f for f in found}.values())
+
+
+def _listed(name: str, items: Iterable[str]) -> bool:
+    """True when the name, or a fuller or shorter form of it, is already listed:
+    'Robertson' and 'Lord George Robertson' are one item."""
+    words = set(text.words(_key(name)))
+    return bool(words) and any(
+        words <= set(text.words(key)) or set(text.words(key)) <= words for key in items
+    )
 
 
 def _key(name: str) -> str:
@@ -466,7 +513,10 @@ def comparison(
     good = [c for c in ranked if c.score >= 0.4 * best]
     chosen: list[Candidate] = []
     both = [c for c in good if all(s in text.fold(c.quote) for s in sides)]
-    if both and both[0].score >= 0.8 * best:
+    # When each side is asked for something typed (a reason, a date), each side's own
+    # sentence answers; a sentence about both answers only a plain "how do they differ".
+    typed = any(c.features["type_match"] >= 1.0 for pool in per_side for c in pool[:5])
+    if both and both[0].score >= 0.8 * best and not typed:
         chosen.append(both[0])
     for i, side in enumerate(sides):
         pool = list(per_side[i]) if i < len(per_side) else good
@@ -483,7 +533,14 @@ def comparison(
         if pool:
             top = pool[0].score
             close = [c for c in pool if c.score >= 0.6 * top]
-            close.sort(key=lambda c: (not _subject(side, c.quote), -c.score))
+            # A typed answer by its score; otherwise the sentence about the side itself.
+            close.sort(
+                key=lambda c: (
+                    (-c.features["type_match"], -c.score)
+                    if typed
+                    else (not _subject(side, c.quote), -c.score)
+                )
+            )
             chosen.append(close[0])
     if not chosen:
         chosen = [ranked[0]]

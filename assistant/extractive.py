@@ -32,13 +32,14 @@ _HEDGES = re.compile(
     r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
     re.IGNORECASE,
 )
-_REPORTED = re.compile(r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.I)
 # Role words that narrow a person question: 'the ambassador who spoke' is not any person.
 _ROLES = re.compile(
     r"\b(secretary[- ]general|secretary|minister|president|ambassador|chair\w*|spokes\w*|"
     r"commander|prime minister|chancellor|king|queen|general)\b",
     re.IGNORECASE,
 )
+
+_NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Types whose answer must be in the evidence: without one the question is not answered.
 _STRICT = ("person", "date", "number", "duration", "money", "time", "place", "organisation")
@@ -69,13 +70,13 @@ def hedged(sentence: str) -> float:
     """1 for sentences that report a claim's error, 0.4 for reported claims, else 0."""
     if _HEDGES.search(sentence):
         return 1.0
-    return 0.4 if _REPORTED.search(sentence) else 0.0
+    return 0.4 if text.REPORTED.search(sentence) else 0.0
 
 
 def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     """How well a sentence holds the kind of thing the question asks for (0 to 1)."""
     kind = question.target if question.kind == "list" else question.kind
-    if date_conflict(question.text, quote):
+    if text.date_conflict(question.text, quote):
         return 0.0
     if kind == "person":
         roles = {text.stem(m.group().lower()) for m in _ROLES.finditer(question.text)}
@@ -84,8 +85,9 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
             return 0.0
         if found:
             return 1.0
-        # 'Who chairs the Council?' may be answered by an office, not a name.
-        return 0.6 if said - roles else 0.0
+        # 'Who chairs the Council?' may be answered by an office, not a name; 'what is the
+        # name of the ambassador' may not.
+        return 0.6 if said - roles and not _NAME_ASKED.search(question.text) else 0.0
     if kind in ("money", "time"):
         return float(bool(found))
     if kind in ("place", "organisation", "name"):
@@ -103,21 +105,6 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     if kind == "reason":
         return 1.0 if _CAUSAL.search(quote) else 0.0
     return 0.5
-
-
-def date_conflict(question: str, sentence: str) -> bool:
-    """True when the question names a year or month the sentence contradicts: 'in 2026'
-    against a sentence dated only 2025, 'in June 2012' against one dated 3 October 2012."""
-    said = text.date_values(sentence)
-    years = {d // 10000 for d in text.date_values(question)}
-    if years and said and not years & {d // 10000 for d in said}:
-        return True
-    asked = {d // 100 for d in text.date_values(question) if d // 100 % 100}
-    if not asked or not said:
-        return False
-    years = {a // 100 for a in asked}
-    same_year = [d for d in said if d // 10000 in years]
-    return bool(same_year) and not any(d // 100 in asked or not d // 100 % 100 for d in same_year)
 
 
 def missing_names(question: Question, passages: Sequence[Passage], own: str) -> list[str]:
@@ -261,7 +248,7 @@ class ExtractiveGenerator:
             return refusal(NOT_ENGLISH)
         if missing_names(q, passages, own):
             return refusal()
-        if q.inner and search is not None:
+        if q.inner and q.kind != "list" and search is not None:
             return self._two_step(q, passages, search, own)
         if (q.kind == "list" or q.order) and search is not None:
             # Lists gather items, and "first" or "current" compares dates, across more
@@ -286,7 +273,11 @@ class ExtractiveGenerator:
             for other in q.sides[:2]:
                 if other != side:
                     asked = re.sub(rf"\b{re.escape(other)}\b", "", asked)
-            side_q = dataclasses.replace(analysis.analyse(asked), kind="other", target="")
+            # What is asked of each side: "what prompted ..." is a reason, "in which year
+            # did each join" a date; "how do they differ" asks for anything about it.
+            side_q = analysis.analyse(analysis.uncompared(asked))
+            if side_q.kind in ("comparison", "list", "yes-no"):
+                side_q = dataclasses.replace(side_q, kind="other", target="")
             pool = _merged(passages, search(asked, 8))
             folded = text.fold(side)
             out.append([c for c in self.candidates(side_q, pool) if folded in text.fold(c.quote)])

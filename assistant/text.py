@@ -108,6 +108,9 @@ def _span(body: str, start: int, end: int, offset: int) -> Iterator[tuple[int, i
         yield offset + start + lead, offset + start + lead + len(piece.strip())
 
 
+# Words that report a claim: 'NATO said that ...', 'according to Rutte'.
+REPORTED = re.compile(r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.I)
+
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -297,3 +300,18 @@ def counted_nouns(focus: str | None) -> tuple[str, ...]:
         if stem(focus) in {stem(n) for n in group}:
             return (focus, *(n for n in group if n != focus))
     return (focus,)
+
+
+def date_conflict(question: str, sentence: str) -> bool:
+    """True when the question names a year or month the sentence contradicts: 'in 2026'
+    against a sentence dated only 2025, 'in June 2012' against one dated 3 October 2012."""
+    said = date_values(sentence)
+    years = {d // 10000 for d in date_values(question)}
+    if years and said and not years & {d // 10000 for d in said}:
+        return True
+    asked = {d // 100 for d in date_values(question) if d // 100 % 100}
+    if not asked or not said:
+        return False
+    years = {a // 100 for a in asked}
+    same_year = [d for d in said if d // 10000 in years]
+    return bool(same_year) and not any(d // 100 in asked or not d // 100 % 100 for d in same_year)

@@ -27,6 +27,14 @@ from assistant.analysis import analyse
         ("Name the founding members of the alliance.", "list"),
         ("Walk me through the consultation process.", "definition"),
         ("What does the preamble say?", "definition"),
+        # A clause before the question does not hide what it asks.
+        ("If Norway asks for talks, does that oblige the others to act?", "yes-no"),
+        ("When Denmark was weighing a request, did Iceland offer support?", "yes-no"),
+        ("Once the talks ended, who spoke for the Council?", "person"),
+        ("What set off the 1999 request?", "reason"),
+        # One question asked of two things is answered for each.
+        ("What prompted the 1999 request, and what prompted the 2004 one?", "comparison"),
+        ("Norway and Denmark both joined early. In which year did each join?", "comparison"),
     ],
 )
 def test_the_expected_answer_type(question: str, kind: str) -> None:
@@ -67,6 +75,17 @@ def test_a_two_step_question_is_split_at_its_inner_event() -> None:
     assert analyse("When did Norway ask for talks?").inner == ""
 
 
+def test_a_leading_when_clause_is_a_two_step_questions_inner_event() -> None:
+    q = analyse("When Norway asked in 1999, who chaired the Council?")
+    assert q.kind == "person"
+    assert q.inner == "Norway asked in 1999" and q.outer == "who chaired the Council"
+
+
+def test_a_yes_no_question_after_a_clause_asserts_its_main_clause() -> None:
+    q = analyse("If Norway asks for talks, does that oblige the others to act?")
+    assert q.predicate[0] == "oblig" and "Norway" in q.setting
+
+
 def test_besides_excludes_a_name_from_what_is_asked() -> None:
     q = analyse("Besides Norway, which countries asked for talks?")
     assert q.kind == "list" and "Norway" in q.excluded and "Norway" not in q.names
@@ -76,6 +95,13 @@ def test_comparison_sides_are_two_things_of_one_kind() -> None:
     assert analyse("Compare Denmark's 1999 and 2004 requests.").sides == ("1999", "2004")
     sides = analyse("What is the difference between Article 4 and Article 5?").sides
     assert sides == ("Article 4", "Article 5")
+    # "Compare X and Y" names the sides, up to the words that say in what respect.
+    q = analyse("Compare Anna Berg and Karl Holm as heads of the Council.")
+    assert q.sides == ("Anna Berg", "Karl Holm")
+    q = analyse(
+        "Explain the difference between Article 2 and Article 3 of the North Atlantic Treaty."
+    )
+    assert q.sides == ("Article 2", "Article 3")
 
 
 @pytest.mark.parametrize(

@@ -130,11 +130,61 @@ def test_a_list_names_every_item_once_and_cites_where_each_comes_from(nato: Assi
     assert "Russia" not in lead and re.search(r"\[\d+\]", lead)
 
 
+def test_a_list_takes_an_enumeration_that_ranks_below_single_item_sentences(
+    nato: Assistant,
+) -> None:
+    # Sentences about one excluded requester each outrank the sentence that names them all.
+    answer = nato.ask("Apart from Turkey, which states have requested Article 4 consultations?")
+    lead = first_sentence(answer.answer)
+    for country in ("Poland", "Estonia", "Bulgaria", "Latvia", "Lithuania", "Romania"):
+        assert lead.count(country) == 1, lead
+    assert "Turkey" not in lead
+
+
+def test_a_list_of_people_gathers_them_across_documents(nato: Assistant) -> None:
+    answer = nato.ask("Which Secretaries General held office during Article 4 invocations?")
+    lead = first_sentence(answer.answer)
+    for name in ("Robertson", "Rasmussen", "Stoltenberg", "Rutte"):
+        assert lead.count(name) == 1, lead
+
+
+def test_a_list_of_what_a_statement_said_uses_the_reported_sentence(nato: Assistant) -> None:
+    answer = nato.ask(
+        "Which allies did the Council's statement of 23 September 2025 say had suffered "
+        "airspace violations too?"
+    )
+    lead = first_sentence(answer.answer)
+    for country in ("Finland", "Latvia", "Lithuania", "Norway", "Romania"):
+        assert country in lead, lead
+
+
+def test_evidence_that_calls_the_point_unconfirmed_is_not_turned_into_an_answer(
+    nato: Assistant,
+) -> None:
+    for question in (
+        "How many members does NATO have in 2026?",
+        "Did Luxembourg resist putting the 2003 planning for Turkey on the agenda?",
+    ):
+        answer = nato.ask(question)
+        assert answer.refused and "confirm" in answer.answer, answer.answer
+    # A doubt about another year does not stop an answer about the year asked.
+    answer = nato.ask("Who was NATO Secretary General in September 2025?")
+    assert not answer.refused and "Rutte" in answer.answer
+
+
+def test_a_question_for_a_name_is_not_answered_with_an_office(nato: Assistant) -> None:
+    assert nato.ask(
+        "What was the name of the Polish ambassador who handed over the 2022 joint request?"
+    ).refused
+
+
 def test_yes_no_questions_are_answered_yes_or_no_first(nato: Assistant) -> None:
     assert nato.ask("Did NATO invoke Article 5 after the drones over Poland?").answer.startswith(
         "No."
     )
     assert nato.ask("Can Ukraine invoke Article 4?").answer.startswith("No.")
+    asked = "If a member invokes Article 4, does that automatically trigger Article 5?"
+    assert nato.ask(asked).answer.startswith("No.")
 
 
 def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
@@ -142,6 +192,13 @@ def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
     said = re.split(r"(?<=\]\.)\s", answer.answer)
     assert any("Article 4" in s and "Article 5" not in s for s in said), said
     assert any("Article 5" in s and "Article 4" not in s for s in said), said
+
+
+def test_one_question_asked_of_two_things_is_answered_for_each(nato: Assistant) -> None:
+    answer = nato.ask("What caused the 2014 Polish request, and what caused the 2025 one?")
+    assert "Crimea" in answer.answer and "drone" in answer.answer, answer.answer
+    answer = nato.ask("Sweden and Finland joined recently: in what year did each join?")
+    assert "2023" in answer.answer and "2024" in answer.answer, answer.answer
 
 
 def test_a_two_step_question_resolves_the_inner_event_first(nato: Assistant) -> None:
