@@ -34,6 +34,7 @@ _UNCERTAIN = re.compile(
     r"sources)\b",
     re.IGNORECASE,
 )
+_STILL = re.compile(r"\bstill\b", re.IGNORECASE)
 # Answers stop adding sentences below this share of the best sentence's score.
 _KEEP = 0.8
 
@@ -214,6 +215,11 @@ def answer(
     else:
         doubt = []
     doubt = doubt or doubted(q, ranked)
+    caveat = None
+    if doubt and _STILL.search(doubt[0].quote) and not q.years:
+        # "Whether X is still ... is not confirmed": the latest evidence answers, with the
+        # doubt said after it; only a question about that later time is refused.
+        caveat, doubt = doubt[0], []
     if doubt:
         # The best evidence says the point is unconfirmed: say so rather than guess.
         return Draft(
@@ -234,6 +240,8 @@ def answer(
         parts.append(sources.sentence(event))
     elif q.kind in ("reason", "definition", "other", "yes-no"):
         parts.extend(sources.sentence(c) for c in _more(lead, ranked, 1))
+    if caveat is not None and caveat is not lead:
+        parts.append(sources.sentence(caveat))
     return sources.draft(parts)
 
 
@@ -352,8 +360,14 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
     names = [text.fold(n) for n in q.names]
 
     def same_subject(c: Candidate) -> bool:
+        # The question's names come before the counted noun, where a sentence names whose
+        # figure it gives: "NATO has 32 members", not "the committee had 18 members, ...
+        # outside NATO".
         folded = text.fold(c.quote)
-        return all(n in folded for n in names)
+        noun = _noun(q, c.quote)
+        at = folded.find(noun) if noun else -1
+        at = at if at >= 0 else len(folded)
+        return all(0 <= folded.find(n) < at for n in names)
 
     # A figure for the very noun asked about ("how many times" -> "nine times") before one
     # for a noun that may count the same thing ("one occasion").
@@ -364,7 +378,8 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
     own = [c for c in stated if not c.features["hedged"]] or stated
     best = max(own, key=lambda c: c.score)
     near = [c for c in own if c.score >= 0.8 * best.score]
-    lead = max(near, key=lambda c: (max(_when(c), default=0), c.score))
+    # By year: "as of late 2025" is not older than an undated sentence of a 2025 page.
+    lead = max(near, key=lambda c: (max(_when(c), default=0) // 10000, c.score))
     figure = count_of(q, lead.quote)
     parts = []
     if figure is not None:

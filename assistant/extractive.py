@@ -34,10 +34,21 @@ _HEDGES = re.compile(
 )
 # Role words that narrow a person question: 'the ambassador who spoke' is not any person.
 _ROLES = re.compile(
-    r"\b(secretary[- ]general|secretary|minister|president|ambassador|chair\w*|spokes\w*|"
-    r"commander|prime minister|chancellor|king|queen|general)\b",
+    r"\b(secretar(?:y|ies)[- ]generals?|secretar(?:y|ies)|ministers?|presidents?|ambassadors?|"
+    r"chair\w*|spokes\w*|commanders?|prime ministers?|chancellors?|kings?|queens?|generals?)\b",
     re.IGNORECASE,
 )
+
+
+def _roles(said: str) -> set[str]:
+    """The offices a text names, each word stemmed: 'Secretaries General' is 'secretar general'."""
+    return {
+        " ".join(
+            text.stem(re.sub(r"ies$", "y", w)) for w in m.group().lower().replace("-", " ").split()
+        )
+        for m in _ROLES.finditer(said)
+    }
+
 
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
@@ -79,8 +90,7 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     if text.date_conflict(question.text, quote):
         return 0.0
     if kind == "person":
-        roles = {text.stem(m.group().lower()) for m in _ROLES.finditer(question.text)}
-        said = {text.stem(m.group().lower()) for m in _ROLES.finditer(quote)}
+        roles, said = _roles(question.text), _roles(quote)
         if roles and not roles & said:
             return 0.0
         if found:
