@@ -30,6 +30,7 @@ ANSWER_TYPES = (
     "person",
     "place",
     "organisation",
+    "name",
     "date",
     "number",
     "duration",
@@ -157,6 +158,10 @@ _PLURAL_HEADS = {
     "capital": "place",
     "cit": "place",
     "peopl": "person",
+    "pilot": "person",
+    "soldier": "person",
+    "officer": "person",
+    "diplomat": "person",
     "person": "person",
     "leader": "person",
     "secretar": "person",
@@ -173,8 +178,13 @@ _PLURAL_HEADS = {
 _PERSON_ROLES = re.compile(
     r"\b(who|whom|whose|person|leader|secretary[- ]general|secretary|minister|president|"
     r"ambassador|chair(man|woman|person)?|head|boss|chief|spokes(man|woman|person)|commander|"
-    r"official)\b",
+    r"official|pilots?|crew|soldiers?|officers?|diplomats?|envoys?)\b",
     re.IGNORECASE,
+)
+# Questions for a name: "What name did NATO give ...", "What was the village called?".
+_NAME_ASKED = (
+    r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|"
+    r"\b(?:is|was|are|were) (?:\w+ ){0,5}called\b|\bcalled what\b|\bwhat(?:'s| is) it called\b"
 )
 # Verbs that report or ask about a claim rather than make it.
 _REPORTING = frozenset(
@@ -182,7 +192,8 @@ _REPORTING = frozenset(
 )
 _ROLE_NOUNS = re.compile(
     r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
-    r"boss|chief|spokes\w*|commander|official|general|king|queen|chancellor)\b",
+    r"boss|chief|spokes\w*|commander|official|general|king|queen|chancellor|pilot|crew|"
+    r"soldier|officer|diplomat|envoy)s?\b",
     re.IGNORECASE,
 )
 _ROLE_WORDS = r"secretar(y|ies)[- ]general|leaders?|ministers?|presidents?|officials?"
@@ -240,6 +251,10 @@ class Question:
         kind = self.target if self.kind == "list" else self.kind
         if kind == "person" and not _ROLE_NOUNS.search(self.text):
             return WANTED["person"] | WANTED["place"] | WANTED["organisation"] | {"NORP"}
+        if kind == "place" and re.search(r"\b(countr|nation|state|all[iy])", self.text, re.I):
+            # "Jets from which country?" is answered by a state or a nationality ("Italian
+            # F-35s"), not by an island.
+            return frozenset({"GPE", "NORP"})
         return WANTED.get(kind, frozenset())
 
     @property
@@ -424,6 +439,15 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     plural, at = _plural_head(doc)
     if not plural and re.search(r"\b(every|each|all)\s+(\w+\s+)?(" + _ROLE_WORDS + ")", lowered):
         plural, at = "person", 0
+    every = re.match(r"(?:list|name|which|what)\b.*?\b(?:every|each|all)\s+(\w+)\s*(\w*)", lowered)
+    if not plural and every:
+        # "Name every country that ...": every one of a kind is a list of them.
+        plural = next(
+            (k for head in every.groups() for p, k in _PLURAL_HEADS.items() if head.startswith(p)),
+            "",
+        )
+    if plural == "name" and _ROLE_NOUNS.search(lowered):
+        plural = "person"  # "the names of the two pilots"
     # "which countries", "what other allies": the wh-word modifies the plural noun itself.
     before = doc[max(0, at - 3) : at]
     asked = any(t.lower_ in ("which", "what") for t in before) and not any(
@@ -447,6 +471,8 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
         return "person", ""
     if re.search(r"\bwhich (organi[sz]ation|body|bodies|council|committee)\b", lowered):
         return "organisation", ""
+    if re.search(_NAME_ASKED, lowered):
+        return ("person" if _ROLE_NOUNS.search(lowered) else "name"), ""
     if re.match(
         r"(what (is|are|was|does|do|did|happened|happens)|explain|describe|define|tell me about"
         r"|walk me through|summari[sz]e|how (does|do|did|is|are|was))\b",

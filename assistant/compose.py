@@ -34,6 +34,7 @@ _UNCERTAIN = re.compile(
     r"sources)\b",
     re.IGNORECASE,
 )
+_FIRST = re.compile(r"\b(first|earliest|initial)\b", re.IGNORECASE)
 _STILL = re.compile(r"\bstill\b", re.IGNORECASE)
 # Answers stop adding sentences below this share of the best sentence's score.
 _KEEP = 0.8
@@ -107,16 +108,61 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         # The most precise date among sentences nearly as good as the best.
         near = [c for c in good if c.score >= 0.8 * good[0].score]
         return max(near, key=lambda c: (_precision(span(q, c)), c.score))
+    if q.kind == "definition" and q.names:
+        # "What is Article 4?": the sentence that says what it is.
+        # A defining sentence may rank lower than ones that merely mention the name.
+        defining = [
+            c
+            for c in ranked[:20]
+            if c.score >= 0.4 * ranked[0].score
+            and c.features["hedged"] < 1.0
+            and _defines(q.names[0], c.quote)
+        ]
+        if defining:
+            return defining[0]
     if q.order == "latest":
         # Sentences that date themselves first; a document's date stands in otherwise.
         dated = [c for c in good if text.date_values(c.quote)] or [c for c in good if _when(c)]
         return max(dated, key=lambda c: (max(_when(c)), c.score)) if dated else best
     if q.order == "first":
+        # A sentence that calls its fact the first outweighs an older date elsewhere (a
+        # treaty of 1949 is not the first request made under it).
+        firsts = [c for c in good if _says_first(q, c.quote)]
+        if firsts and q.kind == "date":
+            near = [c for c in firsts if c.score >= 0.7 * firsts[0].score]
+            return max(near, key=lambda c: (_precision(span(q, c)), c.score))
+        if firsts:
+            return firsts[0]
         dated = [c for c in good if text.date_values(c.quote)]
         return (
             min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
         )
     return best
+
+
+def _says_first(q: Question, sentence: str) -> bool:
+    """True when the sentence calls something the first in the question's own scope:
+    "Poland's first request" is not the first request at all, unless Poland is asked of."""
+    asked = text.fold(q.text)
+    for m in _FIRST.finditer(sentence):
+        owner = re.search(r"(\w+)['’]s\s+(?:very\s+)?$", sentence[: m.start()])
+        if owner is None or text.fold(owner.group(1)) in asked:
+            return True
+    return False
+
+
+def _defines(name: str, sentence: str) -> bool:
+    """True when the sentence opens with the name and says what it is: 'Article 4 is a
+    duty to consult ...', 'Article 4 of the North Atlantic Treaty reads ...'."""
+    name = re.sub(r"\s+of\s+the\s+.+$", "", name).removeprefix("the ")
+    return bool(
+        re.match(
+            rf"(?:the\s+)?{re.escape(name)}\b[^,.;]{{0,45}}?\b(?:is|are|means|says|"
+            r"reads|provides|states|requires|sets out)\b(?! not\b)",
+            sentence,
+            re.IGNORECASE,
+        )
+    )
 
 
 def _fits_date(cand: Candidate, at: int) -> float:
@@ -132,14 +178,18 @@ def _fits_date(cand: Candidate, at: int) -> float:
 def span(q: Question, cand: Candidate) -> str:
     """The short direct answer inside the sentence: a name, date, number or stretch."""
     kind = q.kind
-    if kind in ("person", "place", "organisation"):
+    if kind in ("person", "place", "organisation", "name"):
         found = cand.named(q.wanted, q)
         return found[0] if found else ""
     if kind == "date":
         asked = text.fold(q.text)
-        found = [d for d in text.date_mentions(cand.quote) if text.fold(d) not in asked]
+        found = [d for d in text.event_dates(cand.quote) if text.fold(d) not in asked]
         found = found or cand.named(WANTED["date"], q)
         found.sort(key=lambda d: (-_precision(d), not any(y in d for y in q.years)))
+        if q.order and found:
+            # "When did Poland first ...": the earliest date the sentence gives, by year.
+            sign = 1 if q.order == "first" else -1
+            found.sort(key=lambda d: sign * (min(text.date_values(d), default=0) // 10000))
         return found[0] if found else ""
     if kind == "duration":
         found = text.durations(cand.quote)

@@ -53,7 +53,17 @@ def _roles(said: str) -> set[str]:
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Types whose answer must be in the evidence: without one the question is not answered.
-_STRICT = ("person", "date", "number", "duration", "money", "time", "place", "organisation")
+_STRICT = (
+    "person",
+    "date",
+    "number",
+    "duration",
+    "money",
+    "time",
+    "place",
+    "organisation",
+    "name",
+)
 
 
 @dataclass(frozen=True)
@@ -68,12 +78,16 @@ class Candidate:
     score: float
 
     def named(self, labels: frozenset[str], question: Question) -> list[str]:
-        """Entities of these labels that the question does not already name."""
+        """Entities of these labels that the question does not already name, in any form:
+        'Estonian' is named by a question about Estonia."""
         asked = text.fold(question.text)
+        roots = {w[:5] for n in question.names for w in text.words(text.fold(n)) if len(w) >= 5}
         return [
             e.text
             for e in self.entities
-            if e.label in labels and text.fold(e.text).removeprefix("the ") not in asked
+            if e.label in labels
+            and text.fold(e.text).removeprefix("the ") not in asked
+            and not (e.label in ("NORP", "GPE") and text.fold(e.text)[:5] in roots)
         ]
 
 
@@ -260,9 +274,10 @@ class ExtractiveGenerator:
             return refusal()
         if q.inner and q.kind != "list" and search is not None:
             return self._two_step(q, passages, search, own)
-        if (q.kind == "list" or q.order) and search is not None:
-            # Lists gather items, and "first" or "current" compares dates, across more
-            # documents than an answer's passages.
+        if (q.kind == "list" or q.order or (q.kind == "definition" and q.names)) and search:
+            # Lists gather items, "first" or "current" compares dates, and "what is X"
+            # looks for the sentence that defines X, across more documents than an
+            # answer's passages.
             passages = _merged(passages, search(q.text, 16))
         ranked = self.candidates(q, passages)
         if not ranked or not self._answers(q, ranked, own):

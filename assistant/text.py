@@ -280,6 +280,15 @@ def date_mentions(text: str) -> list[str]:
     return [m.group() for m in _DATE.finditer(text)]
 
 
+_AS_OF = re.compile(r"\b(?:up to|as of|until|till|through|by the end of)\s+$", re.IGNORECASE)
+
+
+def event_dates(text: str) -> list[str]:
+    """The dates a text gives for what happened, without those that only say how far it
+    counts: 'the first of nine invocations up to 23 September 2025' dates nothing."""
+    return [m.group() for m in _DATE.finditer(text) if not _AS_OF.search(text[: m.start()])]
+
+
 def months(text: str) -> list[str]:
     """Month names a text mentions on their own ('in June ... in October')."""
     return re.findall(rf"\b(?:{_MONTHS})\b", text, re.IGNORECASE)

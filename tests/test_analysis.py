@@ -32,6 +32,11 @@ from assistant.analysis import analyse
         ("When Denmark was weighing a request, did Iceland offer support?", "yes-no"),
         ("Once the talks ended, who spoke for the Council?", "person"),
         ("What set off the 1999 request?", "reason"),
+        # A question for a name wants a name; "every country" is a list.
+        ("What name did the Council give to the new mission?", "name"),
+        ("What was the harbour town called?", "name"),
+        ("What was the name of the envoy who carried the letter?", "person"),
+        ("Name every country that sent a ship.", "list"),
         # One question asked of two things is answered for each.
         ("What prompted the 1999 request, and what prompted the 2004 one?", "comparison"),
         ("Norway and Denmark both joined early. In which year did each join?", "comparison"),

@@ -212,6 +212,27 @@ def test_current_and_first_choose_evidence_by_date(nato: Assistant) -> None:
     assert "2003" in first_sentence(first), first
 
 
+def test_a_source_calling_something_the_first_decides_first(nato: Assistant) -> None:
+    # The treaty of 1949 is older, but the first request is the one a source calls first;
+    # "Poland's first request" is first only for Poland.
+    for question in (
+        "In which year was Article 4 invoked for the very first time?",
+        "Who was NATO Secretary General when the earliest Article 4 request was made?",
+    ):
+        answer = first_sentence(nato.ask(question).answer)
+        assert "2003" in answer or "Robertson" in answer, answer
+
+
+def test_what_is_leads_with_the_sentence_that_says_what_it_is(nato: Assistant) -> None:
+    answer = nato.ask("what is art 4 of the treaty")
+    assert "consult" in first_sentence(answer.answer), answer.answer
+
+
+def test_which_country_is_answered_by_a_nationality(nato: Assistant) -> None:
+    answer = nato.ask("Jets from which country met the Russian MiG-31s over Estonia?")
+    assert "Italian" in first_sentence(answer.answer), answer.answer
+
+
 def test_chat_style_questions_are_understood(nato: Assistant) -> None:
     assert "Rutte" in nato.ask("whos the nato boss rn").answer
     answer = nato.ask("wat is art 4")
