@@ -400,9 +400,32 @@ def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
     return has(head) and all(map(has, figures)) and sum(map(has, words)) * 2 >= len(words)
 
 
+def tallied(q: Question, ranked: Sequence[Candidate]) -> tuple[int, Candidate] | None:
+    """A figure a sentence gives for the question's own subject in a tally: 'Per requesting
+    state, Turkey made 5 requests, Poland 3 (...)' answers "How often has Poland asked?"."""
+    subjects = [e.text for e in q.entities if e.label in ("GPE", "NORP", "PERSON")]
+    if len(subjects) != 1:
+        return None
+    numbers = "|".join(w for w in text.NUMBER_WORDS if w not in text.ORDINALS)
+    owned = re.compile(
+        rf"\b{re.escape(subjects[0])}\s+(\d{{1,3}}|{numbers})\b(?![.,]?\d|\s*(?:%|per\b))",
+        re.IGNORECASE,
+    )
+    for cand in ranked:
+        found = owned.search(cand.quote)
+        if found and not cand.features["hedged"]:
+            said = found.group(1).lower()
+            return (int(said) if said.isdigit() else text.NUMBER_WORDS[said]), cand
+    return None
+
+
 def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources: Sources) -> Draft:
     """A count: the figure first, from an explicit statement; sources that disagree on the
     same figure for the same subject are named, and the latest one is followed."""
+    tally = tallied(q, ranked)
+    if tally is not None:
+        told, cand = tally
+        return sources.draft([say_count(told, q.focus), sources.sentence(cand)])
     stated = [c for c in ranked if c.score >= 0.5 * ranked[0].score and count_of(q, c.quote)]
     if not stated:
         parts = [sources.sentence(lead)]

@@ -80,6 +80,7 @@ class Lexical:
         self.path = path
         self._local = threading.local()
         self._df: dict[str, int] = {}
+        self._vocabulary: dict[int, list[str]] | None = None
         db = self._db()
         db.executescript(SCHEMA)
         columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
@@ -182,6 +183,21 @@ class Lexical:
         value = math.log((self.n - df + 0.5) / (df + 0.5))
         return value if value >= 0 else EPSILON * self.average_idf
 
+    def vocabulary(self) -> dict[int, list[str]]:
+        """The indexed terms by length, read once per index generation (for spelling)."""
+        cached = self._vocabulary
+        if cached is None:
+            cached = {}
+            for (encoded,) in self._db().execute("SELECT term FROM vocabulary"):
+                try:
+                    term = bytes.fromhex(str(encoded)[1:]).decode()
+                except ValueError:
+                    continue
+                if term.isalpha():
+                    cached.setdefault(len(term), []).append(term)
+            self._vocabulary = cached
+        return cached
+
     def sources(self) -> dict[str, str]:
         """Each indexed source with its title."""
         rows = self._db().execute(
@@ -269,6 +285,7 @@ class Lexical:
         self.avgdl = float(stats.get("avgdl", 0.0))
         self.average_idf = float(stats.get("average_idf", 0.0))
         self._df = {}
+        self._vocabulary = None
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:

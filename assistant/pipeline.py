@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import analysis, followup, generators, inputs
+from assistant import analysis, followup, generators, inputs, spelling
 from assistant.errors import BadQuestion
 from assistant.index import Index, IngestReport, Progress
 from assistant.retrieval import Filters, HybridRetriever
@@ -141,6 +141,10 @@ class Assistant:
         """The follow-up rewritten, then the passages retrieved for it (timed)."""
         standalone = self.standalone(request.question, request.history)
         started = time.perf_counter()
+        lexical = self.retriever.lexical
+        standalone = spelling.correct(
+            standalone, lambda term: lexical.df(term) > 0, lexical.vocabulary
+        )
         # Searched as spelled out: "art 4 vs art 5 whats the diff" finds "Article 4".
         passages = self.retrieve(analysis.spell_out(standalone), request.filters, request.k)
         ms = (time.perf_counter() - started) * 1000

@@ -237,11 +237,20 @@ def test_chat_style_questions_are_understood(nato: Assistant) -> None:
     assert "Rutte" in nato.ask("whos the nato boss rn").answer
     answer = nato.ask("wat is art 4")
     assert not answer.refused and "Article 4" in answer.answer
+    # A misspelled name is read as the corpus spells it.
+    answer = nato.ask("when did swedenn become a nato member")
+    assert "swedenn" not in answer.standalone_question and "2024" in answer.answer
 
 
 def test_a_question_asking_for_what_the_sources_lack_is_refused(nato: Assistant) -> None:
     # The sources date the meeting but never say how long it lasted.
     assert nato.ask("How long did the North Atlantic Council meeting of 4 March 2014 last?").refused
+
+
+def test_a_count_for_one_subject_reads_its_figure_in_a_tally(nato: Assistant) -> None:
+    # "Per requesting state, Turkey made 5 ..., Estonia 2 (...)": Estonia's figure.
+    answer = nato.ask("How many times has Estonia asked for consultations?")
+    assert answer.answer.startswith("Two"), answer.answer
 
 
 def test_a_question_in_another_language_gets_an_english_only_reply(nato: Assistant) -> None:
