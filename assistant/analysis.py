@@ -145,7 +145,8 @@ _KIND_PATTERNS = {
     "reason": r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger\w*|\bmotivat\w*|"
     r"\bwhat (led|prompted|caused|sparked|drove|made)\b|\bset (?:\w+ ){0,2}off\b",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
-    "place": r"\bwhere\b|\b(which|what) (city|place|town|country|capital|region)\b|\bin which\b",
+    "place": r"\bwhere\b|\b(which|what) (city|place|town|country|capital|region|ally|state|"
+    r"nation|member)\b|\bin which\b",
 }
 # One question asked of two things: "... did each join?", "what prompted the 2014 request,
 # and what prompted the 2025 one?"
@@ -246,6 +247,9 @@ class Question:
     english: bool = True
     excluded: tuple[str, ...] = ()  # "besides Estonia": named, but not asked about
     predicate: tuple[str, ...] = ()  # a yes/no question's verb and object, stemmed
+    # A subject described rather than named, and the question that names it: ("The NATO
+    # chief who unveiled Eastern Sentry", "Who unveiled Eastern Sentry?").
+    bridge: tuple[str, str] | tuple[()] = ()
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
 
     @property
@@ -314,6 +318,12 @@ def spell_out(question: str) -> str:
     """The question with chat shorthand spelled out: 'whos the nato boss rn' -> 'who is ...'."""
     out = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
     return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
+
+
+def is_word(word: str) -> bool:
+    """True when the language model's vocabulary holds the word: 'stray' is English even
+    where no document uses it, so it is no misspelling of 'stay'."""
+    return word in nlp().vocab.strings
 
 
 def uncompared(question: str) -> str:
@@ -408,6 +418,7 @@ def _analyse(question: str) -> Question:
         english=english,
         excluded=excluded,
         predicate=_predicate(_main_clause(main, main_doc)) if kind == "yes-no" else (),
+        bridge=_bridge(doc) if kind not in ("list", "comparison") and not inner else (),
         setting=_setting(spelled, entities) if kind == "yes-no" else (),
     )
 
@@ -536,6 +547,37 @@ def _main_clause(question: str, doc: Any) -> Any:
     the missile killed two people?' asserts the invoking, not the killing."""
     head = re.split(_SUBORDINATE, question, maxsplit=1)[0]
     return nlp()(head) if head != question and len(head.split()) >= 3 else doc
+
+
+_RELATIONS = re.compile(r"^(successor|predecessor|deputy|chief|head|leader)$", re.IGNORECASE)
+
+
+def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
+    """A subject the question describes instead of naming, and a question that names it:
+    'The NATO chief who unveiled Eastern Sentry ...' -> 'Who unveiled Eastern Sentry?';
+    "Stoltenberg's successor was ..." -> "Who was Stoltenberg's successor?"."""
+    if doc[0].lower_ in ("who", "whom", "what", "which") and any(
+        t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc
+    ):
+        return ()  # "Who was the official who ...?" asks for the described subject itself
+    for head in doc:
+        if head.dep_ not in ("nsubj", "nsubjpass") or head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        person = bool(_ROLE_NOUNS.fullmatch(head.lower_) or _RELATIONS.match(head.lower_))
+        relcl = [c for c in head.children if c.dep_ == "relcl" and c.right_edge.i < head.head.i]
+        if relcl:
+            clause = relcl[0]
+            said = doc[head.left_edge.i : clause.right_edge.i + 1].text
+            rest = [t.text_with_ws for t in clause.subtree if t.i > clause.left_edge.i]
+            if clause.left_edge.lower_ not in ("who", "that", "which"):
+                return ()
+            noun = doc[head.left_edge.i : head.i + 1].text
+            noun = re.sub(r"^(the|a|an|this|that)\s+", "", noun, flags=re.IGNORECASE)
+            return said, f"Which {noun} " + "".join(rest).strip() + "?"
+        if person and any(c.dep_ == "poss" for c in head.children):
+            said = doc[head.left_edge.i : head.i + 1].text
+            return said, f"Who was {said}?"
+    return ()
 
 
 def _verb_phrase(doc: Any) -> list[str]:

@@ -81,6 +81,7 @@ class Candidate:
         """Entities of these labels that the question does not already name, in any form:
         'Estonian' is named by a question about Estonia."""
         asked = text.fold(question.text)
+        said = {w.removesuffix("'s") for w in text.words(asked)}
         roots = {w[:5] for n in question.names for w in text.words(text.fold(n)) if len(w) >= 5}
         return [
             e.text
@@ -88,6 +89,8 @@ class Candidate:
             if e.label in labels
             and text.fold(e.text).removeprefix("the ") not in asked
             and not (e.label in ("NORP", "GPE") and text.fold(e.text)[:5] in roots)
+            # "Jens Stoltenberg" is named by a question about Stoltenberg.
+            and not (e.label == "PERSON" and set(text.words(text.fold(e.text))[-1:]) <= said)
         ]
 
 
@@ -274,6 +277,10 @@ class ExtractiveGenerator:
             return refusal()
         if q.inner and q.kind != "list" and search is not None:
             return self._two_step(q, passages, search, own)
+        if q.bridge and search is not None:
+            bridged = self._bridged(q, search, own)
+            if bridged is not None:
+                return bridged
         if (q.kind == "list" or q.order or (q.kind == "definition" and q.names)) and search:
             # Lists gather items, "first" or "current" compares dates, and "what is X"
             # looks for the sentence that defines X, across more documents than an
@@ -315,6 +322,27 @@ class ExtractiveGenerator:
             best = ranked[0].score
             return any(c.features["type_match"] >= 0.6 for c in ranked if c.score >= 0.5 * best)
         return True
+
+    def _bridged(self, q: Question, search: Search, own: str) -> Draft | None:
+        """'The NATO chief who unveiled Eastern Sentry used to be prime minister of which
+        country?': name the described subject first, then answer the question about the
+        name. None when the subject cannot be named."""
+        if not q.bridge:
+            return None
+        described, asked = q.bridge
+        inner = analysis.analyse(asked)
+        ranked = self.candidates(inner, search(asked, 8))
+        if not ranked or not self._answers(inner, ranked, asked):
+            return None
+        event = compose.pick(inner, ranked)
+        name = compose.span(inner, event)
+        if not name:
+            return None
+        outer = analysis.analyse(q.text.replace(described, name))
+        ranked = self.candidates(outer, search(outer.text, 8))
+        if not ranked or not self._answers(outer, ranked, outer.text):
+            return None
+        return compose.answer(outer, ranked, event=event)
 
     def _two_step(
         self, q: Question, passages: Sequence[Passage], search: Search, own: str

@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import analysis, followup, generators, inputs, spelling
+from assistant import analysis, followup, generators, inputs, spelling, text
 from assistant.errors import BadQuestion
 from assistant.index import Index, IngestReport, Progress
 from assistant.retrieval import Filters, HybridRetriever
@@ -143,7 +143,10 @@ class Assistant:
         started = time.perf_counter()
         lexical = self.retriever.lexical
         standalone = spelling.correct(
-            standalone, lambda term: lexical.df(term) > 0, lexical.vocabulary
+            standalone,
+            lambda word: analysis.is_word(word) or lexical.df(text.stem(word)) > 0,
+            lexical.vocabulary,
+            analysis.is_word,
         )
         # Searched as spelled out: "art 4 vs art 5 whats the diff" finds "Article 4".
         passages = self.retrieve(analysis.spell_out(standalone), request.filters, request.k)

@@ -1,8 +1,8 @@
 """Misspelled words corrected to the indexed corpus's own words: 'sweeden' -> 'sweden'.
 
-Only a word the index has never seen is corrected, and only to an indexed term that is
-clearly the closest (most letters in common, the same first letter, a length within two);
-names and words the corpus holds are left as typed.
+Only a word that is neither English nor in the index is corrected, and only to an indexed
+term that is itself a word and clearly the closest (most letters in common, the same first
+letter, a length within two); everything else is left as typed.
 """
 
 from __future__ import annotations
@@ -22,16 +22,19 @@ def correct(
     question: str,
     known: Callable[[str], bool],
     vocabulary: Callable[[], Mapping[int, Sequence[str]]],
+    is_word: Callable[[str], bool] = lambda word: True,
 ) -> str:
     """The question with each unknown word of five letters or more replaced by the one
-    indexed term it is clearly a misspelling of; the question itself when there is none."""
+    indexed term it is clearly a misspelling of; the question itself when there is none.
+    `known(word)` says whether a lower-case word stands as typed (English or indexed);
+    `is_word(term)` whether an indexed term may be written into a question."""
 
     def fix(match: re.Match[str]) -> str:
         word = match.group()
         lower = word.lower()
-        if lower in text.STOPWORDS or known(text.stem(lower)):
+        if lower in text.STOPWORDS or known(lower):
             return word
-        found = closest(lower, vocabulary())
+        found = closest(lower, vocabulary(), is_word)
         if found is None:
             return word
         return found.capitalize() if word[0].isupper() else found
@@ -39,13 +42,17 @@ def correct(
     return _WORD.sub(fix, question)
 
 
-def closest(word: str, vocabulary: Mapping[int, Sequence[str]]) -> str | None:
+def closest(
+    word: str,
+    vocabulary: Mapping[int, Sequence[str]],
+    is_word: Callable[[str], bool] = lambda term: True,
+) -> str | None:
     """The indexed term the word most resembles, if one stands out above CUTOFF."""
     scored: list[tuple[float, str]] = []
     for size in range(len(word) - 2, len(word) + 3):
         for term in vocabulary.get(size, ()):
-            if term[0] != word[0] or text.stem(term) != term:
-                continue  # a stem cut short ('invok') is not a word to put in a question
+            if term[0] != word[0]:
+                continue
             if _swapped(word, term):
                 scored.append((CUTOFF, term))
                 continue
@@ -57,7 +64,8 @@ def closest(word: str, vocabulary: Mapping[int, Sequence[str]]) -> str | None:
     scored.sort(reverse=True)
     if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
-    return scored[0][1]
+    # The index keeps stems ('invok', 'treati'): only a real word goes into a question.
+    return scored[0][1] if is_word(scored[0][1]) else None
 
 
 def _swapped(word: str, term: str) -> bool:

@@ -91,6 +91,15 @@ def test_a_yes_no_question_after_a_clause_asserts_its_main_clause() -> None:
     assert q.predicate[0] == "oblig" and "Norway" in q.setting
 
 
+def test_a_described_subject_is_named_by_a_question_of_its_own() -> None:
+    q = analyse("The envoy who signed the letter was born in which city?")
+    assert q.bridge == ("The envoy who signed the letter", "Which envoy signed the letter?")
+    q = analyse("Hansen's successor was previously minister of which department?")
+    assert q.bridge == ("Hansen's successor", "Who was Hansen's successor?")
+    # A question that asks for the described subject itself has nothing to bridge.
+    assert analyse("Who was the envoy who signed the letter?").bridge == ()
+
+
 def test_besides_excludes_a_name_from_what_is_asked() -> None:
     q = analyse("Besides Norway, which countries asked for talks?")
     assert q.kind == "list" and "Norway" in q.excluded and "Norway" not in q.names

@@ -206,6 +206,12 @@ def test_a_two_step_question_resolves_the_inner_event_first(nato: Assistant) -> 
     assert first_sentence(answer.answer).startswith("Anders Fogh Rasmussen"), answer.answer
 
 
+def test_a_described_subject_is_named_before_the_question_about_it(nato: Assistant) -> None:
+    answer = nato.ask("The Secretary General who announced Eastern Sentry had led which country?")
+    assert first_sentence(answer.answer).startswith("Netherlands"), answer.answer
+    assert "Eastern Sentry" in answer.answer  # the sentence that names him is cited too
+
+
 def test_current_and_first_choose_evidence_by_date(nato: Assistant) -> None:
     assert "Mark Rutte" in first_sentence(nato.ask("Who is the current Secretary General?").answer)
     first = nato.ask("When did Turkey first invoke Article 4?").answer
