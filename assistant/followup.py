@@ -22,7 +22,8 @@ _NOT_NAMES = frozenset(
     """
     what when where why who whom whose which how is are was were did does do can could
     would should will has have had and but or the a an in on at of for to tell give list
-    explain describe i please yes no
+    explain describe i please yes no it its he she his her they their we this that these
+    those there then
     """.split()
 )
 # A name runs over capitalised words ("North Atlantic Council") but stops after a
@@ -53,13 +54,36 @@ def entities(question: str) -> list[str]:
     return list(dict.fromkeys(value for _, value in sorted(found)))
 
 
+_HE = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
+_IT = re.compile(r"(?<!^is )(?<!^was )\b(it|its)\b", re.IGNORECASE)
+
+
+def _person(said: str) -> str:
+    """The last person a text names, by the language model's reading."""
+    from assistant import analysis  # the model loads only when a follow-up needs it
+
+    people = [e.text for e in analysis.entities_of([said])[0] if e.label == "PERSON"]
+    return people[-1] if people else ""
+
+
+def _named(pronoun: re.Match[str], person: str) -> str:
+    """'his' -> "Mark Rutte's", 'he' -> 'Mark Rutte'."""
+    return f"{person}'s" if pronoun.group().lower() in ("his", "her") else person
+
+
 def needs_context(question: str) -> bool:
     """True when the question leans on earlier turns to make sense."""
     swap = _SWAP.match(question)
     if (swap and _is_swap(swap.group("x") or swap.group("y") or "")) or _ANAPHORA.search(question):
         return True
     own = [e for e in entities(question) if not e.startswith("Article")]
-    return len(question.split()) <= 4 and not own
+    return (len(question.split()) <= 4 or _refers_by_position(question)) and not own
+
+
+def _refers_by_position(question: str) -> bool:
+    """'the second one', 'the first time': an item of an earlier answer, by position."""
+    match = _ORDINAL.search(question)
+    return bool(match and match.group(2))
 
 
 # "the second one", "the latter", "the last time": an item of the last answer, by position.
@@ -142,6 +166,20 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             if e not in previous and e not in question and text.months(e) != [e]
         ]
         context += [e for e in fresh if e not in context][:1]
+        # "What did he say?": the person the last answer, or else question, named.
+        person = _person(said) or _person(previous)
+        if person and _HE.search(question):
+            question = _HE.sub(lambda m: _named(m, person), question)
+            context = [e for e in context if e not in person and person not in e]
+        elif fresh and _IT.search(question):
+            question = _IT.sub(
+                lambda m: fresh[0] + ("'s" if m.group().lower() == "its" else ""), question, count=1
+            )
+            context = [e for e in context if e != fresh[0]]
+    elif _refers_by_position(question):
+        # "When was the second one?" after "Turkey, five times": the subject's own events.
+        said = re.sub(r"\[\d+\]", "", answers[-1]) if answers else ""
+        context += [e for e in entities(said)[:1] if e not in context]
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"

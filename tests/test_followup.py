@@ -96,3 +96,31 @@ def test_that_meeting_takes_the_date_the_last_answer_gave() -> None:
         Turn("assistant", "On 3 May 1999; the Council met the same day [1]."),
     ]
     assert "3 May 1999" in rewrite("What was decided at that meeting?", history)
+
+
+def test_a_personal_pronoun_becomes_the_person_the_last_answer_named() -> None:
+    history = [
+        Turn("user", "Who chaired the Council in 1999?"),
+        Turn("assistant", "Secretary General Javier Solana chaired it [1]."),
+    ]
+    standalone = rewrite("What did he say after the meeting?", history)
+    assert own_words(standalone).startswith("What did Javier Solana say")
+    assert own_words(rewrite("What was his nationality?", history)) == (
+        "What was Javier Solana's nationality?"
+    )
+
+
+def test_it_becomes_what_the_last_answer_introduced() -> None:
+    history = [
+        Turn("user", "What did the Council set up after Norway's request?"),
+        Turn("assistant", "It set up Northern Watch on 5 May 1999 [1]."),
+    ]
+    assert own_words(rewrite("Who runs it?", history)) == "Who runs Northern Watch?"
+
+
+def test_the_second_one_of_a_subject_without_a_list_borrows_the_subject() -> None:
+    history = [
+        Turn("user", "Which ally asked the most often?"),
+        Turn("assistant", "Denmark, four times in all."),
+    ]
+    assert "Denmark" in rewrite("When was the second one?", history)
