@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant import text
 from assistant.analysis import WANTED, Question
-from assistant.schema import Citation, Draft
+from assistant.schema import Citation, Draft, refusal
 
 if TYPE_CHECKING:
     from assistant.extractive import Candidate
@@ -408,7 +408,8 @@ def tallied(q: Question, ranked: Sequence[Candidate]) -> tuple[int, Candidate] |
         return None
     numbers = "|".join(w for w in text.NUMBER_WORDS if w not in text.ORDINALS)
     owned = re.compile(
-        rf"\b{re.escape(subjects[0])}\s+(\d{{1,3}}|{numbers})\b(?![.,]?\d|\s*(?:%|per\b))",
+        rf"\b{re.escape(subjects[0])}(?:\s+(?:has\s+|had\s+)?(?:made|asked|requested|invoked))?"
+        rf"\s+(\d{{1,3}}|{numbers})\b(?![.,]?\d|\s*(?:%|per\b))",
         re.IGNORECASE,
     )
     for cand in ranked:
@@ -426,7 +427,28 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
     if tally is not None:
         told, cand = tally
         return sources.draft([say_count(told, q.focus), sources.sentence(cand)])
-    stated = [c for c in ranked if c.score >= 0.5 * ranked[0].score and count_of(q, c.quote)]
+    stated = [
+        c
+        for c in ranked
+        if c.score >= 0.5 * ranked[0].score
+        and c.features["hedged"] < 1.0  # "one website wrongly says 19" gives no figure
+        and count_of(q, c.quote)
+    ]
+    # Whose figure it is: "How many did the Dutch F-35s shoot down?" is not answered by a
+    # figure for all shoot-downs; the nationalities and people the question names must be
+    # in the sentence that gives it.
+    counted = re.search(rf"\bhow many\b[^?]*?\b{re.escape(q.focus or '')}\b", q.text, re.I)
+    owners = [
+        e.text
+        for e in q.entities
+        if e.label in ("NORP", "PERSON")
+        # "How many Russian drones": Russian says which drones, not whose figure.
+        and not (counted and counted.start() <= e.start < counted.end())
+    ]
+    if stated and owners:
+        stated = [c for c in stated if all(_mentions(c.quote, o) for o in owners)]
+        if not stated:
+            return refusal()
     if not stated:
         parts = [sources.sentence(lead)]
         return sources.draft(parts)
@@ -477,6 +499,12 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
             )
             break
     return sources.draft(parts)
+
+
+def _mentions(sentence: str, name: str) -> bool:
+    """True when the sentence names it, in any form: 'Turkish' for 'Turkey's'."""
+    root = text.fold(name)[:5]
+    return any(w.startswith(root) for w in text.words(text.fold(sentence)))
 
 
 def _noun(q: Question, sentence: str) -> str:

@@ -28,7 +28,7 @@ _CAUSAL = re.compile(
     re.IGNORECASE,
 )
 _HEDGES = re.compile(
-    r"\b(wrongly|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
+    r"\b(wrong(ly)?|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
     r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
     re.IGNORECASE,
 )
