@@ -345,9 +345,15 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     are not the evidence's years.
     """
     lead = pick(q, ranked)
-    asked_negated = bool(_NEGATION.search(q.text))
+    # "..., or not?" asks both ways; it does not negate the question.
+    asked_negated = bool(_NEGATION.search(re.sub(r"\bor (not|nah|no)\W*$", "", q.text)))
     if q.years and not any(y in c.quote for c in ranked[:5] for y in q.years):
         return asked_negated, lead
+    # "Was it an emergency session?" against "it was the regular weekly session": the
+    # evidence names the opposite of what the question asks.
+    contrary = _contrary(q, ranked)
+    if contrary is not None:
+        return asked_negated, contrary
     # The sentences that state the question's own verb and object decide: the best of
     # them says yes, or no when it negates them.
     if q.predicate:
@@ -369,7 +375,8 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
                 )
 
             top = max(stating, key=about)
-            return (not _NEGATION.search(top.quote)) != asked_negated, top
+            affirms = not _NEGATION.search(top.quote) and not _unrealised(q.predicate, top.quote)
+            return affirms != asked_negated, top
     close = [
         c
         for c in ranked[:8]
@@ -381,6 +388,64 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     if negating and not asked_negated:
         return False, negating[0]
     return not _NEGATION.search(lead.quote) or asked_negated, lead
+
+
+# Pairs of opposites a yes/no question may ask about: the evidence naming one side alone
+# answers a question about the other with no.
+_OPPOSITES = (
+    (
+        r"regular|routine|ordinary|scheduled|weekly",
+        r"special\w*|emergency|extraordinary|unscheduled",
+    ),
+    (r"consensus|unanimity|unanimous|no voting", r"majority|votes?|voting"),
+    (r"anywhere|any part|worldwide|outside|beyond|also|including", r"only|solely|exclusively"),
+)
+
+
+def _contrary(q: Question, ranked: Sequence[Candidate]) -> Candidate | None:
+    """A top sentence about the question's subject that names only the opposite of what
+    the question asks, if there is one."""
+    top = [
+        c
+        for c in ranked[:5]
+        if c.features["entity_cover"] > 0
+        and c.features["hedged"] < 1.0
+        and c.score >= 0.5 * ranked[0].score
+    ]
+    for one, other in _OPPOSITES:
+        for said, asked in ((one, other), (other, one)):
+            if not re.search(rf"\b({asked})\b", q.text, re.IGNORECASE):
+                continue
+            if re.search(rf"\b({said})\b", q.text, re.IGNORECASE):
+                continue
+            for cand in top:
+                # "there is no voting" names no voting.
+                affirmed = re.sub(r"\b(?:no|not|without|never)\s+\w+", "", cand.quote)
+                if re.search(rf"\b({said})\b", cand.quote, re.IGNORECASE) and not re.search(
+                    rf"\b({asked})\b", affirmed, re.IGNORECASE
+                ):
+                    return cand
+    return None
+
+
+# Words that put what follows in doubt or in the future: "Poland examined invoking
+# Article 4" does not say Poland invoked it.
+_IRREALIS = re.compile(
+    r"\b(examin\w*|consider\w*|weigh\w*|debat\w*|threaten\w*|could|would|might|may|if|"
+    r"whether|call\w* for|urg\w*|propos\w*|plan\w*|intend\w*|essentially|basically|"
+    r"ready to|prepared to|discuss\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _unrealised(predicate: Sequence[str], sentence: str) -> bool:
+    """True when the sentence puts the predicate's verb under a word of doubt or intent."""
+    head = predicate[0]
+    words = sentence.split()
+    for i, word in enumerate(words):
+        if text.fold(word).startswith(head[:4]) and len(head) >= 3:
+            return bool(_IRREALIS.search(" ".join(words[max(0, i - 4) : i])))
+    return False
 
 
 def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:

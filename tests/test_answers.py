@@ -187,6 +187,24 @@ def test_yes_no_questions_are_answered_yes_or_no_first(nato: Assistant) -> None:
     assert nato.ask(asked).answer.startswith("No.")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The evidence only says Poland examined invoking it.
+        "Did Poland actually invoke Article 4 over the Przewodów missile?",
+        # The evidence names the opposite: the regular weekly session, consensus, anywhere.
+        "Was the Council meeting of 10 September 2025 an extraordinary session?",
+        "Are North Atlantic Council decisions taken by majority voting?",
+        "Is Article 4 limited to threats that arise only in Europe and North America?",
+    ],
+)
+def test_yes_no_is_no_when_the_evidence_names_only_an_intent_or_the_opposite(
+    nato: Assistant, question: str
+) -> None:
+    answer = nato.ask(question).answer
+    assert answer.startswith("No."), answer
+
+
 def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
     answer = nato.ask("What is the difference between Article 4 and Article 5?")
     said = re.split(r"(?<=\]\.)\s", answer.answer)
