@@ -402,7 +402,7 @@ def _analyse(question: str) -> Question:
     if kind not in ("list", "number", "yes-no", "comparison") and _EACH.search(spelled):
         # "What prompted the 2014 request, and what prompted the 2025 one?", "In which
         # year did each join?": one question asked of two things of one kind.
-        sides = _same_kind(entities)
+        sides = _same_kind(entities) or _marked(_AND_ASKS.split(spelled, maxsplit=1))
         kind = "comparison" if sides else kind
     return Question(
         text=spelled,
@@ -634,6 +634,7 @@ def _same_kind(entities: Sequence[Entity]) -> tuple[str, ...]:
             for part in re.split(r"\s+(?:vs\.?|versus|and|or)\s+", e.text):
                 # "Article 5 of the North Atlantic Treaty" is Article 5.
                 part = re.sub(r"\s+of\s+the\s+.+$", "", part) if e.label == "LAW" else part
+                part = re.sub(r"^the\s+", "", part, flags=re.IGNORECASE)
                 if part and part not in by_label[e.label]:
                     by_label[e.label].append(part)
     for found in by_label.values():
@@ -643,14 +644,36 @@ def _same_kind(entities: Sequence[Entity]) -> tuple[str, ...]:
 
 
 _BETWEEN = re.compile(
-    r"(?:between|compare|comparing|contrast)\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+?)"
+    r"(?:between|compare|comparing|contrast(?:ing)?)\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+?)"
     r"(?=[?.,:;]|\s+(?:as|in|on|for|when|during|of the|regarding|about)\s|$)",
     re.IGNORECASE,
 )
 
 
+# What tells one of two events from the other: a year, or its place in a series.
+_MARK = re.compile(
+    r"\b(?:(?:1[89]|20)\d\d|first|earliest|latest|last|most recent|second|third)\b", re.I
+)
+_AND_ASKS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|when|which|why|how|where)\b)", re.I)
+
+
+def _marked(parts: Sequence[str]) -> tuple[str, ...]:
+    """The year or order word of each of two parts: ('first', '2020') for "the very first
+    request ... its 2020 request"; empty unless both parts have their own."""
+    marks = [_MARK.findall(part) for part in parts]
+    if len(parts) == 2 and all(marks) and marks[0][0].lower() != marks[1][0].lower():
+        return (marks[0][0], marks[1][0])
+    return ()
+
+
 def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
     """The two things a comparison sets against each other."""
+    # "Turkey asked twice in 2012. How did the June and October cases differ?": the
+    # sentence that asks names the sides.
+    last = max(question.rfind(". ", 0, len(question) - 2), 0)
+    asking = [e for e in entities if e.start >= last]
+    if last and _same_kind(asking):
+        return _same_kind(asking)
     match = _BETWEEN.search(question)
     if match:
         # "Compare X and Y": the names of one kind inside X and Y, else X and Y themselves.
@@ -662,9 +685,15 @@ def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
             pair = _same_kind([x, *(y for y in second if y.label == x.label)])
             if pair:
                 return pair
+        marked = _marked([match.group(1), match.group(2)])
+        if marked:
+            return marked
         said = (match.group(1).strip(), match.group(2).strip())
         if all(0 < len(side.split()) <= 4 for side in said):
             return said
+    marked = _marked(_AND_ASKS.split(question, maxsplit=1))
+    if marked:
+        return marked
     same = _same_kind(entities)
     if same:
         return same

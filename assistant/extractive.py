@@ -50,6 +50,10 @@ def _roles(said: str) -> set[str]:
     }
 
 
+_EVENTS = re.compile(
+    r"\b(requests?|cases?|invocations?|incidents?|crisis|crises|consultations?|incursions?)\b",
+    re.IGNORECASE,
+)
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Types whose answer must be in the evidence: without one the question is not answered.
@@ -275,7 +279,7 @@ class ExtractiveGenerator:
             return refusal(NOT_ENGLISH)
         if missing_names(q, passages, own):
             return refusal()
-        if q.inner and q.kind != "list" and search is not None:
+        if q.inner and q.kind not in ("list", "comparison") and search is not None:
             return self._two_step(q, passages, search, own)
         if q.bridge and search is not None:
             bridged = self._bridged(q, search, own)
@@ -310,6 +314,13 @@ class ExtractiveGenerator:
             side_q = analysis.analyse(analysis.uncompared(asked))
             if side_q.kind in ("comparison", "list", "yes-no"):
                 side_q = dataclasses.replace(side_q, kind="other", target="")
+            if (
+                side_q.kind in ("other", "definition")
+                and _EVENTS.search(q.text)
+                and not re.search(r"\b(figures?|numbers?|counts?|totals?)\b", q.text, re.I)
+            ):
+                # Two requests or incidents differ first in what set them off.
+                side_q = dataclasses.replace(side_q, kind="reason", target="")
             pool = _merged(passages, search(asked, 8))
             folded = text.fold(side)
             out.append([c for c in self.candidates(side_q, pool) if folded in text.fold(c.quote)])

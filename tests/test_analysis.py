@@ -110,6 +110,14 @@ def test_comparison_sides_are_two_things_of_one_kind() -> None:
     sides = analyse("What is the difference between Article 4 and Article 5?").sides
     assert sides == ("Article 4", "Article 5")
     # "Compare X and Y" names the sides, up to the words that say in what respect.
+    # Events told apart by a year or by their place in a series.
+    q = analyse("Contrast the cause of Norway's very first request with that of its 2004 one.")
+    assert q.kind == "comparison" and q.sides == ("first", "2004")
+    q = analyse("Who chaired the first meeting, and who chaired the 2004 one?")
+    assert q.kind == "comparison" and q.sides == ("first", "2004")
+    # Only the sentence that asks names the sides.
+    q = analyse("Norway asked twice in 1999. How did the April and June cases differ?")
+    assert q.sides == ("April", "June")
     q = analyse("Compare Anna Berg and Karl Holm as heads of the Council.")
     assert q.sides == ("Anna Berg", "Karl Holm")
     q = analyse(

@@ -215,6 +215,8 @@ def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
 def test_one_question_asked_of_two_things_is_answered_for_each(nato: Assistant) -> None:
     answer = nato.ask("What caused the 2014 Polish request, and what caused the 2025 one?")
     assert "Crimea" in answer.answer and "drone" in answer.answer, answer.answer
+    answer = nato.ask("How did Turkey's June 2012 and October 2012 cases differ?")
+    assert "jet" in answer.answer and "shelling" in answer.answer, answer.answer
     answer = nato.ask("Sweden and Finland joined recently: in what year did each join?")
     assert "2023" in answer.answer and "2024" in answer.answer, answer.answer
 
