@@ -57,6 +57,46 @@ WANTED = {
     "name": frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT"}),
 }
 
+# Capitals that questions use for their states ("Warsaw asked ..."): a name the corpus may
+# not use, standing for one it does.
+CAPITALS = {
+    "ankara": "Turkey",
+    "warsaw": "Poland",
+    "tallinn": "Estonia",
+    "riga": "Latvia",
+    "vilnius": "Lithuania",
+    "bucharest": "Romania",
+    "sofia": "Bulgaria",
+    "prague": "Czech Republic",
+    "bratislava": "Slovakia",
+    "budapest": "Hungary",
+    "helsinki": "Finland",
+    "stockholm": "Sweden",
+    "oslo": "Norway",
+    "copenhagen": "Denmark",
+    "berlin": "Germany",
+    "paris": "France",
+    "rome": "Italy",
+    "madrid": "Spain",
+    "lisbon": "Portugal",
+    "athens": "Greece",
+    "the hague": "the Netherlands",
+    "amsterdam": "the Netherlands",
+    "ottawa": "Canada",
+    "reykjavik": "Iceland",
+    "ljubljana": "Slovenia",
+    "zagreb": "Croatia",
+    "tirana": "Albania",
+    "podgorica": "Montenegro",
+    "skopje": "North Macedonia",
+    "moscow": "Russia",
+    "kyiv": "Ukraine",
+    "kiev": "Ukraine",
+    "minsk": "Belarus",
+    "damascus": "Syria",
+    "baghdad": "Iraq",
+}
+
 # Chat shorthand, spelled out before analysis: a class of informal wording, not one question.
 _SHORTHAND = {
     "rn": "right now",
@@ -88,6 +128,7 @@ _SHORTHAND = {
     "art.": "Article",
     "sg": "Secretary General",
     "sec-gen": "Secretary General",
+    "sec gen": "Secretary General",
     "secgen": "Secretary General",
     "nac": "North Atlantic Council",
     "govt": "government",
@@ -151,7 +192,8 @@ _KIND_PATTERNS = {
 # One question asked of two things: "... did each join?", "what prompted the 2014 request,
 # and what prompted the 2025 one?"
 _EACH = re.compile(
-    r"\b(each|both|respectively|either)\b|,?\s+and\s+(what|who|when|which|why|how|where)\b",
+    r"\b(each|both|respectively|either)\b|"
+    r",?\s+and\s+((in|on|at|for|from|by|with)\s+)?(what|who|when|which|why|how|where)\b",
     re.IGNORECASE,
 )
 # Inner clauses that make a question two-step: "who was ... when Poland first invoked ...".
@@ -189,8 +231,9 @@ _PERSON_ROLES = re.compile(
     re.IGNORECASE,
 )
 # Questions for a name: "What name did NATO give ...", "What was the village called?".
+_THINGS = r"\b(?:which|what) (?:\w+ )?(?:operation|mission|activity|exercise|initiative)\b"
 _NAME_ASKED = (
-    r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|"
+    r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|" + _THINGS + "|"
     r"\b(?:is|was|are|were) (?:\w+ ){0,5}called\b|\bcalled what\b|\bwhat(?:'s| is) it called\b"
 )
 # Verbs that report or ask about a claim rather than make it.
@@ -261,6 +304,9 @@ class Question:
         kind = self.target if self.kind == "list" else self.kind
         if kind == "person" and not _ROLE_NOUNS.search(self.text):
             return WANTED["person"] | WANTED["place"] | WANTED["organisation"] | {"NORP"}
+        if kind == "name" and re.search(_THINGS, self.text, re.IGNORECASE):
+            # "What operation ..." is not answered by a person or a place.
+            return frozenset({"EVENT", "ORG", "PRODUCT", "WORK_OF_ART", "FAC"})
         if kind == "place" and re.search(r"\b(countr|nation|state|all[iy])", self.text, re.I):
             # "Jets from which country?" is answered by a state or a nationality ("Italian
             # F-35s"), not by an island.
@@ -654,7 +700,10 @@ _BETWEEN = re.compile(
 _MARK = re.compile(
     r"\b(?:(?:1[89]|20)\d\d|first|earliest|latest|last|most recent|second|third)\b", re.I
 )
-_AND_ASKS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|when|which|why|how|where)\b)", re.I)
+_AND_ASKS = re.compile(
+    r",?\s+and\s+(?=(?:(?:in|on|at|for|from|by|with)\s+)?(?:what|who|whom|when|which|why|how|where)\b)",
+    re.I,
+)
 
 
 def _marked(parts: Sequence[str]) -> tuple[str, ...]:

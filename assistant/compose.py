@@ -180,6 +180,8 @@ def span(q: Question, cand: Candidate) -> str:
     kind = q.kind
     if kind in ("person", "place", "organisation", "name"):
         found = cand.named(q.wanted, q)
+        if found and kind == "place":
+            return _state_of(found[0], cand)
         return found[0] if found else ""
     if kind == "date":
         asked = text.fold(q.text)
@@ -198,6 +200,20 @@ def span(q: Question, cand: Candidate) -> str:
         figure = count_of(q, cand.quote)
         return str(figure) if figure is not None else ""
     return ""
+
+
+def _state_of(name: str, cand: Candidate) -> str:
+    """A nationality as its state where the passage names it: 'Estonian' -> 'Estonia'."""
+    if not any(e.text == name and e.label == "NORP" for e in cand.entities):
+        return name
+    places = [e.text for e in cand.passage.entities if e.label == "GPE"]
+    # 'Turkish' and 'Turkey' share four letters, 'Polish' and 'Poland' three.
+    for size in (4, 3):
+        root = text.fold(name)[:size]
+        states = [p for p in places if text.fold(p).removeprefix("the ")[:size] == root]
+        if states:
+            return states[0]
+    return name
 
 
 def _precision(date: str) -> int:
@@ -515,8 +531,10 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         if not stated:
             return refusal()
     if not stated:
-        parts = [sources.sentence(lead)]
-        return sources.draft(parts)
+        # No sentence gives a figure for the very noun asked about: the best sentence with
+        # a number may still hold it in other words ("three drone shoot-downs"); one with
+        # no number at all does not answer a count.
+        return sources.draft([sources.sentence(lead)]) if text.has_number(lead.quote) else refusal()
     names = [text.fold(n) for n in q.names]
 
     def same_subject(c: Candidate) -> bool:

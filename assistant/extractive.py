@@ -24,7 +24,7 @@ from assistant.schema import NOT_ENGLISH, Draft, Passage, Search, Turn, refusal
 
 _CAUSAL = re.compile(
     r"\b(because|after|following|in response to|due to|over|triggered|prompted|reason|"
-    r"caused|killed|attack|shot down|so that|to discuss|response|amid|concern)\b",
+    r"caused|killed|attack|shot down|so that|to discuss|response|amid|concern|only)\b|, so\b",
     re.IGNORECASE,
 )
 _HEDGES = re.compile(
@@ -148,9 +148,19 @@ def missing_names(question: Question, passages: Sequence[Passage], own: str) -> 
     present = set(text.words(haystack)) | {text.stem(w) for w in text.words(haystack)}
     own_folded = text.fold(analysis.spell_out(own))
     missing = []
+    nationalities = {e.text for e in question.entities if e.label == "NORP"}
     for name in [*question.names, *question.years]:
+        if name in nationalities:
+            continue  # "an American general": a description, not the subject
         name = text.fold(re.sub(r"['’]s$", "", name)).removeprefix("the ")
         if name not in own_folded or name in haystack:
+            continue
+        state = analysis.CAPITALS.get(name)
+        if state and text.fold(state).removeprefix("the ") in haystack:
+            continue  # "Warsaw asked ..." is about Poland
+        articles = re.findall(r"\barticles? \d+\b", name)
+        if any(not re.search(rf"\b{a}\b", haystack) for a in articles):
+            missing.append(name)  # "Article 50" is not "Article 5" and a stray "50"
             continue
         # Words meet by stem too: "Patriots" is named by "Patriot".
         parts = [w for w in text.words(name) if w not in text.STOPWORDS]

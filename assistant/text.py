@@ -204,7 +204,11 @@ def focus_noun(question: str) -> str | None:
     lowered = question.lower()
     if re.search(r"\bhow (often|frequently)\b|\bnumber of times\b", lowered):
         return "times"
-    match = re.search(r"\bhow many ([a-z-]+)", lowered)
+    match = re.search(
+        r"\bhow many (?:(?:more|other|different|separate|distinct|individual|total)\s+)?"
+        r"([a-z-]+)",
+        lowered,
+    )
     if not match or match.group(1) in ("of", "more", "other", "different", "separate"):
         return None  # "how many of them": what is counted is the earlier subject
     return match.group(1)

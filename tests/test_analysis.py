@@ -65,6 +65,10 @@ def test_chat_shorthand_is_spelled_out() -> None:
     assert analyse("wat is art 4").text == "what is Article 4"
 
 
+def test_a_count_skips_the_adjective_before_its_noun() -> None:
+    assert analyse("How many separate times has Norway asked?").focus == "times"
+
+
 def test_order_words() -> None:
     assert analyse("Who is the current chair?").order == "latest"
     assert analyse("When did Greece first ask?").order == "first"

@@ -279,6 +279,20 @@ def test_a_count_for_one_subject_reads_its_figure_in_a_tally(nato: Assistant) ->
     assert answer.answer.startswith("Two"), answer.answer
 
 
+def test_a_capital_standing_for_its_state_is_not_an_unknown_name(nato: Assistant) -> None:
+    answer = nato.ask("Why did Warsaw ask the allies for consultations in March 2014?")
+    assert not answer.refused and "Crimea" in answer.answer, answer.answer
+
+
+def test_an_article_number_the_corpus_lacks_is_refused(nato: Assistant) -> None:
+    assert nato.ask("What does Article 50 of the Lisbon treaty say?").refused
+
+
+def test_a_question_for_an_operation_is_answered_with_its_name(nato: Assistant) -> None:
+    answer = nato.ask("Which operation came out of Turkey's 2003 Article 4 request?")
+    assert first_sentence(answer.answer).startswith("Operation Display Deterrence"), answer.answer
+
+
 def test_a_question_in_another_language_gets_an_english_only_reply(nato: Assistant) -> None:
     answer = nato.ask("Combien de fois l'article 4 a-t-il été invoqué ?")
     assert answer.refused and answer.answer == NOT_ENGLISH
