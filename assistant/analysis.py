@@ -293,6 +293,9 @@ class Question:
     # A subject described rather than named, and the question that names it: ("The NATO
     # chief who unveiled Eastern Sentry", "Who unveiled Eastern Sentry?").
     bridge: tuple[str, str] | tuple[()] = ()
+    # "Before Poland's 2014 request, when had Article 4 last been used?": the event the
+    # answer comes before or after, and which way.
+    relative: tuple[str, str] | tuple[()] = ()
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
 
     @property
@@ -404,7 +407,12 @@ def _analyse(question: str) -> Question:
     kind, target = _kind(doc, lowered)
     inner = outer = ""
     match = _INNER.search(spelled)
-    if match and kind not in ("date", "duration") and not lowered.startswith(("when", "while")):
+    if (
+        match
+        and kind not in ("date", "duration")
+        and not lowered.startswith(("when", "while"))
+        and len(match.group(1).split()) >= 3  # "..., and when was it?" names no event
+    ):
         inner = match.group(1).strip(" ?.")
         outer = spelled[: match.start()].strip()
     main = _main_question(spelled)
@@ -445,7 +453,18 @@ def _analyse(question: str) -> Question:
         )
     main_doc = doc if main == spelled else nlp()(main)
     sides = _sides(spelled, entities) if kind == "comparison" else ()
-    if kind not in ("list", "number", "yes-no", "comparison") and _EACH.search(spelled):
+    parts = _AND_ASKS.split(spelled, maxsplit=1)
+    # "Which came next, and when was it?" asks two things of one subject.
+    one_subject = (
+        len(parts) == 2
+        and len(parts[1].split()) <= 4
+        and re.search(r"\b(it|its|they|them|he|she)\b", parts[1], re.I)
+    )
+    if (
+        kind not in ("list", "number", "yes-no", "comparison")
+        and _EACH.search(spelled)
+        and not one_subject
+    ):
         # "What prompted the 2014 request, and what prompted the 2025 one?", "In which
         # year did each join?": one question asked of two things of one kind.
         sides = _same_kind(entities) or _marked(_AND_ASKS.split(spelled, maxsplit=1))
@@ -465,6 +484,8 @@ def _analyse(question: str) -> Question:
         excluded=excluded,
         predicate=_predicate(_main_clause(main, main_doc)) if kind == "yes-no" else (),
         bridge=_bridge(doc) if kind not in ("list", "comparison") and not inner else (),
+        # Which occasion came before or after: asked as a time or as the occasion itself.
+        relative=_relative(spelled) if kind in ("date", "other", "definition", "name") else (),
         setting=_setting(spelled, entities) if kind == "yes-no" else (),
     )
 
@@ -593,6 +614,27 @@ def _main_clause(question: str, doc: Any) -> Any:
     the missile killed two people?' asserts the invoking, not the killing."""
     head = re.split(_SUBORDINATE, question, maxsplit=1)[0]
     return nlp()(head) if head != question and len(head.split()) >= 3 else doc
+
+
+_NEIGHBOUR = re.compile(
+    r"\b(last|latest|most recent(?:ly)?|previous(?:ly)?|next|immediately|right)\b", re.I
+)
+_RELATIVE_TO = re.compile(
+    r"\b(before|prior to|after|following)\s+((?:the|a|an|its|their|\w+['’]s)\s+[^,?]+?)"
+    r"(?=,|\?|$|\s+and\b)",
+    re.IGNORECASE,
+)
+
+
+def _relative(question: str) -> tuple[str, str] | tuple[()]:
+    """The event a question's answer comes just before or after: ('before', "Poland's
+    request in March 2014") for "Before Poland's request in March 2014, when had Article 4
+    last been used?"; empty unless the question asks for the neighbouring one."""
+    match = _RELATIVE_TO.search(question)
+    if not match or not _NEIGHBOUR.search(question.replace(match.group(0), " ")):
+        return ()
+    way = "before" if match.group(1).lower() in ("before", "prior to") else "after"
+    return way, match.group(2).strip()
 
 
 _RELATIONS = re.compile(r"^(successor|predecessor|deputy|chief|head|leader)$", re.IGNORECASE)

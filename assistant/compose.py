@@ -311,6 +311,11 @@ def answer(
     return sources.draft(parts)
 
 
+def negates(sentence: str) -> bool:
+    """True when the sentence says that something did not happen or is not so."""
+    return bool(_NEGATION.search(sentence))
+
+
 def doubted(q: Question, ranked: Sequence[Candidate]) -> list[Candidate]:
     """The best evidence, when it says the point asked about is not established: a
     sentence at the top, about the question's subject as fully as any, that calls it

@@ -289,6 +289,10 @@ class ExtractiveGenerator:
             return refusal(NOT_ENGLISH)
         if missing_names(q, passages, own):
             return refusal()
+        if q.relative and search is not None:
+            placed = self._relative(q, search, own)
+            if placed is not None:
+                return placed
         if q.inner and q.kind not in ("list", "comparison") and search is not None:
             return self._two_step(q, passages, search, own)
         if q.bridge and search is not None:
@@ -343,6 +347,70 @@ class ExtractiveGenerator:
             best = ranked[0].score
             return any(c.features["type_match"] >= 0.6 for c in ranked if c.score >= 0.5 * best)
         return True
+
+    def _event_date(self, event_text: str, search: Search) -> tuple[Candidate, int] | None:
+        """The sentence that dates an event as its sources state it, and the date."""
+        inner = dataclasses.replace(analysis.analyse(event_text), kind="date", target="")
+        ranked = self.candidates(inner, search(event_text, 8))
+        stated = [c for c in ranked if not c.features["hedged"]] or ranked
+        if not stated:
+            return None
+        event = compose.pick(inner, stated)
+        dates = [
+            d
+            for d in text.date_values(event.quote)
+            if not inner.years or str(d // 10000) in inner.years
+        ]
+        if not dates or event.features["type_match"] < 0.6:
+            return None
+        return event, min(dates)
+
+    def _relative(self, q: Question, search: Search, own: str) -> Draft | None:
+        """'Before Poland's request in March 2014, when had Article 4 last been used?':
+        date the event, then answer with the nearest occasion on the asked side of it.
+        None when the event cannot be dated or nothing lies on that side."""
+        if not q.relative:
+            return None
+        way, event_text = q.relative
+        found = self._event_date(event_text, search)
+        if found is None:
+            return None
+        event, when = found
+        asked = " ".join(q.text.replace(event_text, " ").split())
+        outer = dataclasses.replace(analysis.analyse(asked), order="", relative=())
+        ranked = self.candidates(outer, _merged(search(asked, 16), search(q.text, 16)))
+        if not ranked:
+            return None
+        # Occasions are told in many wordings: look well down the ranking.
+        floor = 0.15 * ranked[0].score
+        before = way == "before"
+        sided = [
+            (d, mention, c)
+            for c in ranked
+            # "X made no request in November 2021" is no occasion.
+            if c.score >= floor and not c.features["hedged"] and not compose.negates(c.quote)
+            for mention in text.event_dates(c.quote)
+            for d in text.date_values(mention)[:1]
+            # A year alone is on a side only when the whole year is ("2014" is not
+            # before March 2014).
+            if (d // 10000 != when // 10000 or d % 10000)
+            and d // 100 != when // 100
+            and (d < when if before else d > when)
+            and (d // 10000 < when // 10000 if before else d // 10000 > when // 10000)
+            | bool(d % 10000)
+        ]
+        if not sided:
+            return None
+        # The nearest year on that side, then its most precise date nearest the event.
+        year = (max if before else min)(d // 10000 for d, _, _ in sided)
+        near = [x for x in sided if x[0] // 10000 == year]
+        _, mention, lead = max(
+            near, key=lambda x: (bool(x[0] % 10000), x[0] if before else -x[0], x[2].score)
+        )
+        sources = compose.Sources()
+        parts = [mention[0].upper() + mention[1:] + ".", sources.sentence(lead)]
+        parts.append(sources.sentence(event))
+        return sources.draft(parts)
 
     def _bridged(self, q: Question, search: Search, own: str) -> Draft | None:
         """'The NATO chief who unveiled Eastern Sentry used to be prime minister of which

@@ -104,6 +104,15 @@ def test_a_described_subject_is_named_by_a_question_of_its_own() -> None:
     assert analyse("Who was the envoy who signed the letter?").bridge == ()
 
 
+def test_before_or_after_an_event_with_last_or_next_places_the_answer_by_it() -> None:
+    q = analyse("Before Norway's request in May 1999, when had the clause last been used?")
+    assert q.relative == ("before", "Norway's request in May 1999")
+    q = analyse("Which request came next after Denmark's 2004 one, and when was it?")
+    assert q.relative == ("after", "Denmark's 2004 one") and q.kind != "comparison"
+    # Without a word of order it is an ordinary time clause.
+    assert analyse("What did Norway do after the meeting?").relative == ()
+
+
 def test_besides_excludes_a_name_from_what_is_asked() -> None:
     q = analyse("Besides Norway, which countries asked for talks?")
     assert q.kind == "list" and "Norway" in q.excluded and "Norway" not in q.names

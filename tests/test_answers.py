@@ -279,6 +279,20 @@ def test_a_count_for_one_subject_reads_its_figure_in_a_tally(nato: Assistant) ->
     assert answer.answer.startswith("Two"), answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Prior to the joint request of February 2022, when was Article 4 last invoked?", "2020"),
+        ("After Poland's request of March 2014, when was Article 4 next invoked?", "2015"),
+    ],
+)
+def test_the_occasion_just_before_or_after_an_event(
+    nato: Assistant, question: str, expected: str
+) -> None:
+    answer = nato.ask(question).answer
+    assert expected in first_sentence(answer), answer
+
+
 def test_a_capital_standing_for_its_state_is_not_an_unknown_name(nato: Assistant) -> None:
     answer = nato.ask("Why did Warsaw ask the allies for consultations in March 2014?")
     assert not answer.refused and "Crimea" in answer.answer, answer.answer
