@@ -626,7 +626,17 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     # A name the model tags in one sentence is the same name where it misses it there.
     known = {e.text for c in ranked for e in c.entities if e.label in labels}
     named = {id(c): cand_items(c, labels, q, known) for c in wide}
-    enumerating = [c for c in wide if len(named[id(c)]) >= least]
+
+    def of_kind(name: str) -> bool:
+        """'Operation Eagle Assist' says it is one of the operations asked for."""
+        kind = text.stem(q.focus or "")
+        return len(kind) >= 4 and kind in {text.stem(w) for w in text.words(name)}
+
+    enumerating = [
+        c
+        for c in wide
+        if len(named[id(c)]) >= least or (named[id(c)] and all(map(of_kind, named[id(c)])))
+    ]
     # A sentence that names more of them is more likely the list itself.
     enumerating.sort(key=lambda c: -c.score * min(8, len(named[id(c)])) ** 0.5)
     # "List all twelve countries ...": an enumeration of as many as the question says.
@@ -648,7 +658,9 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
         if len(used) >= 6 or cand in used or cand.score < 0.3 * best:
             continue
         fresh = [f for f in named[id(cand)] if not _listed(f, items)]
-        fresh = [f for f in fresh if _subject(f, cand.quote)] if used else fresh
+        if used and all(map(of_kind, named[id(used[0])])):
+            fresh = [f for f in fresh if of_kind(f)]  # operations, then only operations
+        fresh = [f for f in fresh if _subject(f, cand.quote) or of_kind(f)] if used else fresh
         if fresh:
             used.append(cand)
             for item in fresh:
@@ -688,6 +700,12 @@ def cand_items(
         for at, name in sorted(spans)
         if at < end and _key(name) not in asked and _key(name) not in left_out
     ]
+    # "Which operations ...": where some names say what they are ("Operation Active
+    # Endeavour"), the others in the sentence ("the Mediterranean Sea") are not items.
+    kind = text.stem(q.focus or "")
+    if q.target == "name" and len(kind) >= 4:
+        own_kind = [f for f in found if kind in {text.stem(w) for w in text.words(f)}]
+        found = own_kind or found
     return list({_key(f): f for f in found}.values())
 
 

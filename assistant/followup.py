@@ -66,6 +66,22 @@ def _person(said: str) -> str:
     return people[-1] if people else ""
 
 
+def _asked_of_subject(question: str) -> bool:
+    """True when the question asks something of a subject it names (when, why, how many,
+    yes or no), rather than asking for a thing."""
+    from assistant import analysis
+
+    return analysis.analyse(question).kind in (
+        "date",
+        "number",
+        "reason",
+        "yes-no",
+        "duration",
+        "person",
+        "place",
+    )
+
+
 def _named(pronoun: re.Match[str], person: str) -> str:
     """'his' -> "Mark Rutte's", 'he' -> 'Mark Rutte'."""
     return f"{person}'s" if pronoun.group().lower() in ("his", "her") else person
@@ -168,14 +184,22 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         context += [e for e in fresh if e not in context][:1]
         # "What did he say?": the person the last answer, or else question, named.
         person = _person(said) or _person(previous)
+        # "It" is what the last answer introduced when the last question asked for a
+        # thing ("What did NATO launch?"); after "When was Article 5 invoked?" it may be
+        # that question's subject or anything it led to, so the context only is added.
+        things = [e for e in fresh if not text.years(e)]  # "it" is not a year
+        if _asked_of_subject(previous):
+            things = []
+        plural = re.search(r"\b(they|them)\b", question, re.IGNORECASE)
         if person and _HE.search(question):
             question = _HE.sub(lambda m: _named(m, person), question)
             context = [e for e in context if e not in person and person not in e]
-        elif fresh and _IT.search(question):
+        elif things and _IT.search(question) and not plural:
+            thing = things[0]
             question = _IT.sub(
-                lambda m: fresh[0] + ("'s" if m.group().lower() == "its" else ""), question, count=1
+                lambda m: thing + ("'s" if m.group().lower() == "its" else ""), question, count=1
             )
-            context = [e for e in context if e != fresh[0]]
+            context = [e for e in context if e != thing]
     elif _refers_by_position(question):
         # "When was the second one?" after "Turkey, five times": the subject's own events.
         said = re.sub(r"\[\d+\]", "", answers[-1]) if answers else ""

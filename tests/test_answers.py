@@ -148,6 +148,13 @@ def test_a_list_of_people_gathers_them_across_documents(nato: Assistant) -> None
         assert lead.count(name) == 1, lead
 
 
+def test_a_list_of_named_things_keeps_the_names_of_that_kind(nato: Assistant) -> None:
+    answer = nato.ask("Which operations did the 2001 Article 5 invocation lead to?")
+    lead = first_sentence(answer.answer)
+    assert "Eagle Assist" in lead and "Active Endeavour" in lead, lead
+    assert "Mediterranean" not in lead and "NATO" not in lead.replace("Operation", "")
+
+
 def test_a_list_of_what_a_statement_said_uses_the_reported_sentence(nato: Assistant) -> None:
     answer = nato.ask(
         "Which allies did the Council's statement of 23 September 2025 say had suffered "

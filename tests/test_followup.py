@@ -124,3 +124,13 @@ def test_the_second_one_of_a_subject_without_a_list_borrows_the_subject() -> Non
         Turn("assistant", "Denmark, four times in all."),
     ]
     assert "Denmark" in rewrite("When was the second one?", history)
+
+
+def test_it_after_a_question_about_a_named_subject_is_not_replaced() -> None:
+    # After "When was X invoked?", "it" may be X or what X led to: context is added only.
+    history = [
+        Turn("user", "When did Norway invoke the clause?"),
+        Turn("assistant", "Norway invoked it on 3 May 1999, after the Baltic incident [1]."),
+    ]
+    standalone = rewrite("Who opposed it?", history)
+    assert own_words(standalone) == "Who opposed it?" and "Norway" in standalone
