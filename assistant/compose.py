@@ -101,6 +101,19 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         and c.features["entity_cover"] >= cover
         and c.features["hedged"] < 1.0
     ] or [best]
+    if q.kind == "reason":
+        # A sentence that gives a cause ("because ...") before one nearly as good that
+        # only follows ("... following a request"), even if it names fewer of the
+        # question's names.
+        strong = [
+            c
+            for c in ranked[:10]
+            if c.features["type_match"] >= 1.0
+            and c.score >= 0.8 * best.score
+            and c.features["hedged"] < 1.0
+            and c.features["entity_cover"] > 0
+        ]
+        good = strong + [c for c in good if c not in strong]
     best = good[0]
     if at is not None:
         return max(good, key=lambda c: (_fits_date(c, at), c.score))

@@ -27,6 +27,11 @@ _CAUSAL = re.compile(
     r"caused|killed|attack|shot down|so that|to discuss|response|amid|concern|only)\b|, so\b",
     re.IGNORECASE,
 )
+_CAUSE_STATED = re.compile(
+    r"\b(because|in response to|due to|triggered|prompted|caused|reason|so that|feared|"
+    r"in order to)\b|, so\b",
+    re.IGNORECASE,
+)
 _HEDGES = re.compile(
     r"\b(wrong(ly)?|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
     r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
@@ -134,7 +139,10 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     if kind == "duration":
         return 1.0 if text.durations(quote) else 0.0
     if kind == "reason":
-        return 1.0 if _CAUSAL.search(quote) else 0.0
+        # "because", "in response to" give a cause; "after", "following" may only date.
+        if _CAUSE_STATED.search(quote):
+            return 1.0
+        return 0.6 if _CAUSAL.search(quote) else 0.0
     return 0.5
 
 
