@@ -298,13 +298,13 @@ class ExtractiveGenerator:
         if missing_names(q, passages, own):
             return refusal()
         if q.relative and search is not None:
-            placed = self._relative(q, search, own)
+            placed = self._relative(q, search)
             if placed is not None:
                 return placed
         if q.inner and q.kind not in ("list", "comparison") and search is not None:
             return self._two_step(q, passages, search, own)
         if q.bridge and search is not None:
-            bridged = self._bridged(q, search, own)
+            bridged = self._bridged(q, search)
             if bridged is not None:
                 return bridged
         if (q.kind == "list" or q.order or (q.kind == "definition" and q.names)) and search:
@@ -356,8 +356,11 @@ class ExtractiveGenerator:
             return any(c.features["type_match"] >= 0.6 for c in ranked if c.score >= 0.5 * best)
         return True
 
-    def _event_date(self, event_text: str, search: Search) -> tuple[Candidate, int] | None:
-        """The sentence that dates an event as its sources state it, and the date."""
+    def _dated(self, event_text: str, search: Search) -> tuple[Candidate, int] | None:
+        """The sentence that dates an event as its sources state it (not as a source
+        reports another's claim), and its date: the earliest it gives, or the latest when
+        the event is "the latest", made day-precise by another sentence about the same
+        event when the first gives a year alone. None when no sentence dates it."""
         inner = dataclasses.replace(analysis.analyse(event_text), kind="date", target="")
         ranked = self.candidates(inner, search(event_text, 8))
         stated = [c for c in ranked if not c.features["hedged"]] or ranked
@@ -371,16 +374,26 @@ class ExtractiveGenerator:
         ]
         if not dates or event.features["type_match"] < 0.6:
             return None
-        return event, min(dates)
+        when = min(dates) if inner.order != "latest" else max(dates)
+        if when % 10000 == 0:
+            for cand in stated:
+                days = [
+                    d
+                    for d in text.date_values(cand.quote)
+                    if d // 10000 == when // 10000 and d % 100
+                ]
+                if days and cand.features["entity_cover"] >= event.features["entity_cover"]:
+                    return event, min(days)
+        return event, when
 
-    def _relative(self, q: Question, search: Search, own: str) -> Draft | None:
+    def _relative(self, q: Question, search: Search) -> Draft | None:
         """'Before Poland's request in March 2014, when had Article 4 last been used?':
         date the event, then answer with the nearest occasion on the asked side of it.
         None when the event cannot be dated or nothing lies on that side."""
         if not q.relative:
             return None
         way, event_text = q.relative
-        found = self._event_date(event_text, search)
+        found = self._dated(event_text, search)
         if found is None:
             return None
         event, when = found
@@ -420,7 +433,7 @@ class ExtractiveGenerator:
         parts.append(sources.sentence(event))
         return sources.draft(parts)
 
-    def _bridged(self, q: Question, search: Search, own: str) -> Draft | None:
+    def _bridged(self, q: Question, search: Search) -> Draft | None:
         """'The NATO chief who unveiled Eastern Sentry used to be prime minister of which
         country?': name the described subject first, then answer the question about the
         name. None when the subject cannot be named."""
@@ -446,34 +459,13 @@ class ExtractiveGenerator:
     ) -> Draft:
         """'Who was Secretary General when Poland first invoked Article 4?': find when the
         inner event happened, then answer the outer question at that date."""
-        inner = dataclasses.replace(analysis.analyse(q.inner), kind="date", target="")
-        inner_ranked = self.candidates(inner, search(q.inner, 8))
-        # The event as a source states it, not as a source reports another's claim.
-        stated = [c for c in inner_ranked if not c.features["hedged"]] or inner_ranked
-        event = compose.pick(inner, stated) if stated else None
-        dates = [
-            d
-            for d in (text.date_values(event.quote) if event else [])
-            if not inner.years or str(d // 10000) in inner.years
-        ]
-        if event is None or not dates or event.features["type_match"] < 0.6:
+        found = self._dated(q.inner, search)
+        if found is None:
             ranked = self.candidates(q, passages)
             if not ranked or not self._answers(q, ranked, own):
                 return refusal()
             return compose.answer(q, ranked)
-        when = min(dates) if inner.order != "latest" else max(dates)
-        # A year alone is made precise by another sentence about the same event that
-        # gives the day in that year.
-        if when % 10000 == 0:
-            for cand in stated:
-                days = [
-                    d
-                    for d in text.date_values(cand.quote)
-                    if d // 10000 == when // 10000 and d % 100
-                ]
-                if days and cand.features["entity_cover"] >= event.features["entity_cover"]:
-                    when = min(days)
-                    break
+        event, when = found
         outer_text = f"{q.outer} {text.spoken_date(when)}"
         outer = dataclasses.replace(
             analysis.analyse(outer_text), order="", years=(str(when // 10000),)

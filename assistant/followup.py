@@ -183,18 +183,16 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         ]
         context += [e for e in fresh if e not in context][:1]
         # "What did he say?": the person the last answer, or else question, named.
-        person = _person(said) or _person(previous)
+        person = (_person(said) or _person(previous)) if _HE.search(question) else ""
         # "It" is what the last answer introduced when the last question asked for a
         # thing ("What did NATO launch?"); after "When was Article 5 invoked?" it may be
         # that question's subject or anything it led to, so the context only is added.
         things = [e for e in fresh if not text.years(e)]  # "it" is not a year
-        if _asked_of_subject(previous):
-            things = []
         plural = re.search(r"\b(they|them)\b", question, re.IGNORECASE)
-        if person and _HE.search(question):
+        if person:
             question = _HE.sub(lambda m: _named(m, person), question)
             context = [e for e in context if e not in person and person not in e]
-        elif things and _IT.search(question) and not plural:
+        elif things and _IT.search(question) and not plural and not _asked_of_subject(previous):
             thing = things[0]
             question = _IT.sub(
                 lambda m: thing + ("'s" if m.group().lower() == "its" else ""), question, count=1
