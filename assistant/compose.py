@@ -391,10 +391,16 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     # The sentences that state the question's own verb and object decide: the best of
     # them says yes, or no when it negates them.
     if q.predicate:
+        # Only sentences about the question's own subjects (the states, people and
+        # nationalities it names): "Finland became NATO's 31st member" says nothing of
+        # whether Estonia is one.
+        subjects = [e.text for e in q.entities if e.label in ("GPE", "PERSON", "NORP")]
         stating = [
             c
             for c in ranked[:20]
-            if _states(q.predicate, text.term_set(c.quote)) and c.features["hedged"] < 1.0
+            if _states(q.predicate, text.term_set(c.quote))
+            and c.features["hedged"] < 1.0
+            and all(_mentions(c.quote, s) for s in subjects if s not in q.setting)
         ]
         if stating:
             # The one about the occasion the question means, then about its subjects.

@@ -194,6 +194,16 @@ def test_yes_no_questions_are_answered_yes_or_no_first(nato: Assistant) -> None:
     assert nato.ask(asked).answer.startswith("No.")
 
 
+def test_yes_no_rests_on_a_sentence_about_the_subject_asked_of(nato: Assistant) -> None:
+    # "Finland became NATO's 31st member" states membership, but not Estonia's.
+    answer = nato.ask("Is Estonia a member of NATO?").answer
+    assert answer.startswith("Yes.") and "Estonia" in first_sentence(answer.split(" ", 1)[1]), (
+        answer
+    )
+    answer = nato.ask("Was Turkey one of the allies behind the joint request of February 2022?")
+    assert answer.answer.startswith("No."), answer.answer
+
+
 @pytest.mark.parametrize(
     "question",
     [
