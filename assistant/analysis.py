@@ -317,6 +317,11 @@ class Question:
         return WANTED.get(kind, frozenset())
 
     @property
+    def subjects(self) -> list[str]:
+        """The states, people and nationalities the question asks of."""
+        return [e.text for e in self.entities if e.label in ("GPE", "PERSON", "NORP")]
+
+    @property
     def names(self) -> list[str]:
         """The question's named things a passage must mention to be about the same subject."""
         keep = {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
@@ -367,6 +372,12 @@ def spell_out(question: str) -> str:
     """The question with chat shorthand spelled out: 'whos the nato boss rn' -> 'who is ...'."""
     out = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
     return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
+
+
+def short_name(name: str) -> str:
+    """A name without what it belongs to: "Article 5 of the North Atlantic Treaty" is
+    Article 5."""
+    return re.sub(r"\s+of\s+the\s+.+$", "", name)
 
 
 def is_word(word: str) -> bool:
@@ -467,7 +478,7 @@ def _analyse(question: str) -> Question:
     ):
         # "What prompted the 2014 request, and what prompted the 2025 one?", "In which
         # year did each join?": one question asked of two things of one kind.
-        sides = _same_kind(entities) or _marked(_AND_ASKS.split(spelled, maxsplit=1))
+        sides = _same_kind(entities) or _marked(parts)
         kind = "comparison" if sides else kind
     return Question(
         text=spelled,
@@ -501,8 +512,9 @@ _LEADING_CLAUSE = re.compile(
 
 def _main_question(spelled: str) -> str:
     """The question without a clause that comes before it, or the question itself."""
-    rest = _LEADING_CLAUSE.sub("", _OPENERS.sub("", spelled), count=1)
-    return rest if rest != _OPENERS.sub("", spelled) else spelled
+    opened = _OPENERS.sub("", spelled)
+    rest = _LEADING_CLAUSE.sub("", opened, count=1)
+    return rest if rest != opened else spelled
 
 
 def _kind(doc: Any, lowered: str) -> tuple[str, str]:
@@ -698,9 +710,10 @@ def _plural_head(doc: Any) -> tuple[str, int]:
     stands, or ('', 0)."""
     for token in doc:
         # A capitalised plural may be tagged as a singular name: "Which Secretaries General".
-        capitalised = token.tag_ == "NNP" and re.search(r"[^s]s$", token.lower_)
-        if capitalised and any(token.lower_.startswith(p) for p in _PLURAL_HEADS):
-            return next(k for p, k in _PLURAL_HEADS.items() if token.lower_.startswith(p)), token.i
+        if token.tag_ == "NNP" and re.search(r"[^s]s$", token.lower_):
+            kind = next((k for p, k in _PLURAL_HEADS.items() if token.lower_.startswith(p)), "")
+            if kind:
+                return kind, token.i
         if token.tag_ in ("NNS", "NNPS") and token.lower_ not in ("times", "articles"):
             stem = token.lemma_.lower()
             for prefix, kind in _PLURAL_HEADS.items():
@@ -721,7 +734,7 @@ def _same_kind(entities: Sequence[Entity]) -> tuple[str, ...]:
             # The model sometimes reads "Article 4 vs Article 5" as one name.
             for part in re.split(r"\s+(?:vs\.?|versus|and|or)\s+", e.text):
                 # "Article 5 of the North Atlantic Treaty" is Article 5.
-                part = re.sub(r"\s+of\s+the\s+.+$", "", part) if e.label == "LAW" else part
+                part = short_name(part) if e.label == "LAW" else part
                 part = re.sub(r"^the\s+", "", part, flags=re.IGNORECASE)
                 if part and part not in by_label[e.label]:
                     by_label[e.label].append(part)

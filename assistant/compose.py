@@ -6,12 +6,13 @@ with the number of its source. One chunk has one source number.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant import text
-from assistant.analysis import WANTED, Question
+from assistant.analysis import WANTED, Question, short_name
 from assistant.schema import Citation, Draft, refusal
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def _says_first(q: Question, sentence: str) -> bool:
 def _defines(name: str, sentence: str) -> bool:
     """True when the sentence opens with the name and says what it is: 'Article 4 is a
     duty to consult ...', 'Article 4 of the North Atlantic Treaty reads ...'."""
-    name = re.sub(r"\s+of\s+the\s+.+$", "", name).removeprefix("the ")
+    name = short_name(name).removeprefix("the ")
     return bool(
         re.match(
             rf"(?:the\s+)?{re.escape(name)}\b[^,.;]{{0,45}}?\b(?:is|are|means|says|"
@@ -394,13 +395,12 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
         # Only sentences about the question's own subjects (the states, people and
         # nationalities it names): "Finland became NATO's 31st member" says nothing of
         # whether Estonia is one.
-        subjects = [e.text for e in q.entities if e.label in ("GPE", "PERSON", "NORP")]
         stating = [
             c
             for c in ranked[:20]
             if _states(q.predicate, text.term_set(c.quote))
             and c.features["hedged"] < 1.0
-            and all(_mentions(c.quote, s) for s in subjects if s not in q.setting)
+            and all(_mentions(c.quote, s) for s in q.subjects if s not in q.setting)
         ]
         if stating:
             # The one about the occasion the question means, then about its subjects.
@@ -508,7 +508,7 @@ def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
 def tallied(q: Question, ranked: Sequence[Candidate]) -> tuple[int, Candidate] | None:
     """A figure a sentence gives for the question's own subject in a tally: 'Per requesting
     state, Turkey made 5 requests, Poland 3 (...)' answers "How often has Poland asked?"."""
-    subjects = [e.text for e in q.entities if e.label in ("GPE", "NORP", "PERSON")]
+    subjects = q.subjects
     if len(subjects) != 1:
         return None
     numbers = "|".join(w for w in text.NUMBER_WORDS if w not in text.ORDINALS)
@@ -645,11 +645,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     # A name the model tags in one sentence is the same name where it misses it there.
     known = {e.text for c in ranked for e in c.entities if e.label in labels}
     named = {id(c): cand_items(c, labels, q, known) for c in wide}
-
-    def of_kind(name: str) -> bool:
-        """'Operation Eagle Assist' says it is one of the operations asked for."""
-        kind = text.stem(q.focus or "")
-        return len(kind) >= 4 and kind in {text.stem(w) for w in text.words(name)}
+    of_kind = functools.partial(_of_kind, q)
 
     enumerating = [
         c
@@ -721,11 +717,16 @@ def cand_items(
     ]
     # "Which operations ...": where some names say what they are ("Operation Active
     # Endeavour"), the others in the sentence ("the Mediterranean Sea") are not items.
-    kind = text.stem(q.focus or "")
-    if q.target == "name" and len(kind) >= 4:
-        own_kind = [f for f in found if kind in {text.stem(w) for w in text.words(f)}]
-        found = own_kind or found
+    if q.target == "name":
+        found = [f for f in found if _of_kind(q, f)] or found
     return list({_key(f): f for f in found}.values())
+
+
+def _of_kind(q: Question, name: str) -> bool:
+    """True when the name says it is one of the things listed: 'Operation Eagle Assist'
+    for "Which operations ...?"."""
+    kind = text.stem(q.focus or "")
+    return len(kind) >= 4 and kind in {text.stem(w) for w in text.words(name)}
 
 
 def _listed(name: str, items: Iterable[str]) -> bool:

@@ -412,13 +412,7 @@ class ExtractiveGenerator:
             if c.score >= floor and not c.features["hedged"] and not compose.negates(c.quote)
             for mention in text.event_dates(c.quote)
             for d in text.date_values(mention)[:1]
-            # A year alone is on a side only when the whole year is ("2014" is not
-            # before March 2014).
-            if (d // 10000 != when // 10000 or d % 10000)
-            and d // 100 != when // 100
-            and (d < when if before else d > when)
-            and (d // 10000 < when // 10000 if before else d // 10000 > when // 10000)
-            | bool(d % 10000)
+            if _on_side(d, when, before)
         ]
         if not sided:
             return None
@@ -474,6 +468,17 @@ class ExtractiveGenerator:
         if not ranked or not self._answers(outer, ranked, own):
             return refusal()
         return compose.answer(outer, ranked, at=when, event=event)
+
+
+def _on_side(day: int, when: int, before: bool) -> bool:
+    """True when a date (YYYYMMDD, zeros where vague) lies before, or after, the event's
+    date in another month; a year alone only when the whole year does ('2014' is not
+    before March 2014)."""
+    if day // 100 == when // 100:
+        return False
+    if day % 10000 == 0:
+        return day // 10000 < when // 10000 if before else day // 10000 > when // 10000
+    return day < when if before else day > when
 
 
 def _entities(passage: Passage) -> tuple[Entity, ...]:
