@@ -368,9 +368,14 @@ def _import_spacy() -> Any:
     return spacy
 
 
+_CAPITAL_RE = re.compile(r"\b(" + "|".join(map(re.escape, CAPITALS)) + r")\b(?!\s*\()", re.I)
+
+
 def spell_out(question: str) -> str:
-    """The question with chat shorthand spelled out: 'whos the nato boss rn' -> 'who is ...'."""
+    """The question with chat shorthand spelled out ('whos the nato boss rn' -> 'who is
+    ...') and a capital's state named beside it ('Tallinn' -> 'Tallinn (Estonia)')."""
     out = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
+    out = _CAPITAL_RE.sub(lambda m: f"{m.group()} ({CAPITALS[m.group().lower()]})", out)
     return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
 
 

@@ -58,6 +58,11 @@ def test_a_capitalised_first_word_is_not_a_name() -> None:
         assert "Name" not in analyse(question).names and "Walk" not in analyse(question).names
 
 
+def test_a_capital_is_spelled_out_with_its_state_once() -> None:
+    assert analysis.spell_out("Why did Oslo ask?") == "Why did Oslo (Norway) ask?"
+    assert analysis.spell_out("Why did Oslo (Norway) ask?") == "Why did Oslo (Norway) ask?"
+
+
 def test_chat_shorthand_is_spelled_out() -> None:
     q = analyse("whos the nato boss rn")
     assert q.text.startswith("who is the NATO boss right now")

@@ -313,6 +313,9 @@ def test_the_occasion_just_before_or_after_an_event(
 def test_a_capital_standing_for_its_state_is_not_an_unknown_name(nato: Assistant) -> None:
     answer = nato.ask("Why did Warsaw ask the allies for consultations in March 2014?")
     assert not answer.refused and "Crimea" in answer.answer, answer.answer
+    # The state is searched for too, so its own sentences outrank general ones.
+    answer = nato.ask("Why did Tallinn call for Article 4 talks in September 2025?")
+    assert "MiG-31" in first_sentence(answer.answer), answer.answer
 
 
 def test_an_article_number_the_corpus_lacks_is_refused(nato: Assistant) -> None:
