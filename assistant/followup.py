@@ -10,7 +10,32 @@ from assistant.schema import Turn
 
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|she|him|her|his|then|there|"
-    r"the same|the reason|the outcome|the result|the request|the meeting|the invocation)\b",
+    r"the same|the reason|the outcome|the result|the request|the meeting|the invocation|"
+    r"(?:which|that|this) one|which of)\b",
+    re.IGNORECASE,
+)
+# A question that carries on from the last answer: it places itself in time against what
+# was just said ("a couple of days later", "the next day"), or opens with "and" and names
+# nothing of its own.
+_UNANCHORED = re.compile(
+    r"\b(?:later|afterwards|earlier|beforehand|in (?:response|reply|return)|"
+    r"the (?:next|following|previous) (?:day|week|month|year)|"
+    r"the (?:day|week|month|year) (?:after|before))\s*\??\s*$",
+    re.IGNORECASE,
+)
+_CARRIES_ON = re.compile(r"^\s*(?:and|so|also|then|but)\b|" + _UNANCHORED.pattern, re.I)
+_WHICH_ONE = re.compile(r"\b(which|what)\s+(?:one|of (?:them|these|those))\b", re.IGNORECASE)
+# A question word alone ("Where?", "And why exactly?"): the last question asked again.
+_BARE = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?P<wh>when|where|why|who|how|which year|what year|"
+    r"which day|what date|by whom|how many|how often)"
+    r"(?:\s+(?:exactly|then|though|precisely|again))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+# What a question opens with that asks for something: "In which city", "How many times".
+_ASKING = re.compile(
+    r"^\s*(?:(?:in|on|at|from|by|to|for|since|during)\s+)?(?:(?:what|which|whose)\s+\w+"
+    r"|how (?:many|much) \w+|how long|how|what|when|where|why|who|whom)\b\s*",
     re.IGNORECASE,
 )
 _SWAP = re.compile(
@@ -92,6 +117,12 @@ def needs_context(question: str) -> bool:
     swap = _SWAP.match(question)
     if (swap and _is_swap(swap.group("x") or swap.group("y") or "")) or _ANAPHORA.search(question):
         return True
+    if _BARE.match(question) or _UNANCHORED.search(question):
+        return True
+    if _CARRIES_ON.search(question) and not [
+        e for e in entities(question) if not e.startswith("Article")
+    ]:
+        return True
     own = [e for e in entities(question) if not e.startswith("Article")]
     return (len(question.split()) <= 4 or _refers_by_position(question)) and not own
 
@@ -152,12 +183,23 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     item = referred_item(question, answers[-1]) if answers else ""
     if not asked or not (needs_context(question) or item):
         return question
-    previous = asked[-1]
-    # A previous follow-up borrowed its subject too: walk back to one that names it.
-    for earlier in reversed(asked):
-        if entities(earlier):
-            previous = earlier
-            break
+    previous, reply = asked[-1], answers[-1] if answers else ""
+    # A previous follow-up borrowed its subject too: walk back to one that names it, and
+    # past follow-ups that name only what they lean on ("Was the Council meeting ...?").
+    exchanges = _exchanges(history)
+    for earlier, said in [
+        *((q, a) for q, a in reversed(exchanges) if entities(q) and not needs_context(q)),
+        *((q, a) for q, a in reversed(exchanges) if entities(q)),
+    ][:1]:
+        previous, reply = earlier, said
+    bare = _BARE.match(question)
+    if bare:
+        return _asked_again(bare.group("wh"), asked[-1])
+    # "Which one joined last?" after "How many members ...?": one of what was counted.
+    counted = text.focus_noun(previous)
+    if counted and counted != "times":
+        one = re.sub(r"(?<=[^aeiou])ies$", "y", counted).removesuffix("s")
+        question = _WHICH_ONE.sub(lambda m: f"{m.group(1)} {one}", question, count=1)
     swap = _SWAP.match(question)
     if swap and _is_swap(swap.group("x") or swap.group("y") or ""):
         new = (swap.group("x") or swap.group("y") or "").strip()
@@ -198,6 +240,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
                 lambda m: thing + ("'s" if m.group().lower() == "its" else ""), question, count=1
             )
             context = [e for e in context if e != thing]
+    elif answers and _CARRIES_ON.search(question):
+        # "And what followed a couple of days later?": the subject the conversation is
+        # on, which the answers may have named rather than the questions.
+        for said in dict.fromkeys([reply, *(a for _, a in exchanges[-2:])]):
+            said = re.sub(r"\[\d+\]", "", said)
+            fresh = [e for e in entities(said) if e not in context and e not in question]
+            context += fresh[:1]
     elif _refers_by_position(question):
         # "When was the second one?" after "Turkey, five times": the subject's own events.
         said = re.sub(r"\[\d+\]", "", answers[-1]) if answers else ""
@@ -205,6 +254,29 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
+
+
+def _exchanges(history: Sequence[Turn]) -> list[tuple[str, str]]:
+    """Each question asked, with the answer that followed it ('' when none did)."""
+    out: list[tuple[str, str]] = []
+    for turn in history:
+        if turn.role == "user" and turn.content.strip():
+            out.append((turn.content.strip(), ""))
+        elif turn.role == "assistant" and out and not out[-1][1]:
+            out[-1] = (out[-1][0], turn.content)
+    return out
+
+
+def _asked_again(wh: str, previous: str) -> str:
+    """'Where?' after 'When was the Treaty signed?' -> 'Where was the Treaty signed?';
+    'When?' after 'Did Poland invoke Article 4?' -> 'When did Poland invoke Article 4?'."""
+    body = previous.strip().rstrip("?").strip()
+    asking = _ASKING.match(body)
+    if asking:
+        body = body[asking.end() :]
+    elif body:
+        body = body[0].lower() + body[1:]
+    return f"{wh[0].upper()}{wh[1:].lower()} {body}?"
 
 
 _BORROWED = re.compile(r"\s\([^()]*\)\?$")

@@ -134,3 +134,43 @@ def test_it_after_a_question_about_a_named_subject_is_not_replaced() -> None:
     ]
     standalone = rewrite("Who opposed it?", history)
     assert own_words(standalone) == "Who opposed it?" and "Norway" in standalone
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "expected"),
+    [
+        ("When was the Oslo accord signed?", "Where?", "Where was the Oslo accord signed?"),
+        (
+            "Did Norway invoke the clause in 1999?",
+            "And why?",
+            "Why did Norway invoke the clause in 1999?",
+        ),
+        ("How many times has Denmark asked?", "When exactly?", "When has Denmark asked?"),
+        ("In which city did the envoys meet?", "When?", "When did the envoys meet?"),
+    ],
+)
+def test_a_question_word_alone_asks_the_last_question_again(
+    earlier: str, follow_up: str, expected: str
+) -> None:
+    history = [Turn("user", earlier), Turn("assistant", "An answer [1].")]
+    assert rewrite(follow_up, history) == expected
+
+
+def test_which_one_is_one_of_what_the_last_question_counted() -> None:
+    history = [
+        Turn("user", "How many countries signed the Oslo accord?"),
+        Turn("assistant", "Five countries [1]."),
+    ]
+    assert own_words(rewrite("Which one signed last?", history)) == "Which country signed last?"
+
+
+def test_a_follow_up_that_carries_on_in_time_borrows_the_conversation_subject() -> None:
+    history = [
+        Turn("user", "Which ally asked for consultations after the ship was seized?"),
+        Turn("assistant", "Denmark, on 4 May 1999 [1]."),
+        Turn("user", "Did the Council meet the same day?"),
+        Turn("assistant", "Yes, it met that evening [1]."),
+    ]
+    standalone = rewrite("and what did the Council decide a few days later?", history)
+    assert needs_context("and what did the Council decide a few days later?")
+    assert "Denmark" in standalone
