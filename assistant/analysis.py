@@ -37,6 +37,7 @@ ANSWER_TYPES = (
     "money",
     "time",
     "reason",
+    "outcome",
     "yes-no",
     "definition",
     "list",
@@ -137,6 +138,8 @@ _SHORTHAND = {
     "w/": "with",
     "w": "with",
     "diff": "difference",
+    "mtg": "meeting",
+    "mtgs": "meetings",
     "pm": "Prime Minister",
     "nah": "not",
     "b4": "before",
@@ -165,10 +168,15 @@ _COMPARE = re.compile(
 )
 # Chat openers that come before the question itself: "yo did nato ...", "wait, is ...".
 _OPENERS = re.compile(
-    r"^(?:(?:yo|hey|hi|hello|ok|okay|so|wait|um+|uh+|well|lol|btw|also|and|but|quick q)"
-    r"[,!:]?\s+)+",
+    r"^(?:(?:yo|hey|hi|hello|ok|okay|so|wait|um+|uh+|well|lol|btw|also|and|but|quick q"
+    r"|quick question|quick check|question|please|(?:can|could|would|will) you(?: please)?"
+    r"(?: tell me| let me know)?|do you know|i(?:'d like| want| wanted) to know)"
+    r"[,!:]?\s+(?:[—–-]+\s+)?)+",
     re.IGNORECASE,
 )
+# A statement or topic before the question, set off by a dash or a colon: "I'm writing a
+# piece on collective defence — on what date ...?"
+_PREAMBLE = re.compile(r"^[^?]{3,160}?(?:\s[—–-]+\s|:\s|\.\.+\s*)(?=\S[^?]*\?*\s*$)")
 # A question that ends by asking whether what it said holds: "..., right?", "or nah".
 _TAG_QUESTION = re.compile(
     r"(\b(is|was) (that|it|this) (right|true|correct|so)|\bor (not|nah|no)|,\s*right)\W*$",
@@ -181,13 +189,20 @@ _EARLY_KINDS = (
     ("time", r"\b(what|which) time\b|\bat what hour\b"),
     ("duration", r"\bhow long\b|\bfor how many (days|hours|weeks)\b|\bduration\b"),
 )
-# And after lists and yes/no, in this order: reason, date (besides "when ..."), place.
+# And after lists and yes/no, in this order: reason, date (besides "when ..."), place;
+# an outcome only after people and names.
 _KIND_PATTERNS = {
     "reason": r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger\w*|\bmotivat\w*|"
-    r"\bwhat (led|prompted|caused|sparked|drove|made)\b|\bset (?:\w+ ){0,2}off\b",
+    r"\bwhat (led|prompted|caused|sparked|drove|made)\b|\bset (?:\w+ ){0,2}off\b|"
+    r"\bwhat (?:was|is|were|lay|lies) behind\b",
+    # What came of an event: "What did NATO do after ...?", "What followed ...?"
+    "outcome": r"\bwhat (?:\w+ ){0,3}(?:followed|came (?:out )?of|resulted|happened (?:after|next|"
+    r"then|later))\b|\b(?:response|reaction|outcome|result|consequence)s? (?:to|of)\b|"
+    r"^what (?:did|does|do|would|will) .+\b(?:after|following|in (?:response|reply|return)|"
+    r"as a result|later|afterwards)\b",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
     "place": r"\bwhere\b|\b(which|what) (city|place|town|country|capital|region|ally|state|"
-    r"nation|member)\b|\bin which\b",
+    r"nation|nationality|member)\b|\bin which\b",
 }
 # One question asked of two things: "... did each join?", "what prompted the 2014 request,
 # and what prompted the 2025 one?"
@@ -239,6 +254,28 @@ _NAME_ASKED = (
 # Verbs that report or ask about a claim rather than make it.
 _REPORTING = frozenset(
     "read hear say think know believe wonder wait see tell right true correct mean".split()
+)
+# Verbs that make another act happen: what a yes/no question asserts is that act.
+_CAUSATIVE = frozenset("lead cause prompt force push make get drive compel".split())
+_CAUSED = (
+    "lead",
+    "led",
+    "made",
+    "got",
+    "drove",
+    "cause",
+    "caused",
+    "prompt",
+    "prompted",
+    "force",
+    "forced",
+    "push",
+    "pushed",
+    "make",
+    "get",
+    "drive",
+    "compel",
+    "compelled",
 )
 _ROLE_NOUNS = re.compile(
     r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
@@ -414,11 +451,7 @@ def _analyse(question: str) -> Question:
     english = is_english(question)
     spelled = spell_out(question)
     doc = nlp()(spelled)
-    entities = tuple(
-        Entity(e.text, e.label_, e.start_char, e.end_char)
-        for e in doc.ents
-        if e.label_ not in ("ORDINAL",)
-    )
+    entities = tuple(_trimmed(e) for e in doc.ents if e.label_ not in ("ORDINAL",))
     lowered = spelled.lower()
     kind, target = _kind(doc, lowered)
     inner = outer = ""
@@ -469,7 +502,7 @@ def _analyse(question: str) -> Question:
         )
     main_doc = doc if main == spelled else nlp()(main)
     sides = _sides(spelled, entities) if kind == "comparison" else ()
-    parts = _AND_ASKS.split(spelled, maxsplit=1)
+    parts = asked_parts(spelled)
     # "Which came next, and when was it?" asks two things of one subject.
     one_subject = (
         len(parts) == 2
@@ -506,7 +539,26 @@ def _analyse(question: str) -> Question:
     )
 
 
+_ASKS = (
+    r"(?:"
+    + "|".join(sorted(_YES_NO_OPENERS))
+    + r"|who|whom|whose|what|which|when|where|why|how|on what|in what|in which|at what|list|name)\b"
+)
+
+
 # A clause before the question itself: "If an ally invokes Article 4, does that ...".
+def _trimmed(span: Any) -> Entity:
+    """An entity without the order word or adverb the model let into it: "Article 5 first"
+    is Article 5."""
+    end = span.end
+    while end - 1 > span.start and (
+        span.doc[end - 1].pos_ == "ADV" or span.doc[end - 1].lower_ in ("first", "last")
+    ):
+        end -= 1
+    kept = span.doc[span.start : end]
+    return Entity(kept.text, span.label_, kept.start_char, kept.end_char)
+
+
 _LEADING_CLAUSE = re.compile(
     r"^(?:if|when|whenever|while|after|before|since|once|although|though|given that|as)\b"
     r"[^,?]{3,}?,\s*(?=(?:" + "|".join(sorted(_YES_NO_OPENERS)) + r"|who|what|which|when|where|"
@@ -516,16 +568,26 @@ _LEADING_CLAUSE = re.compile(
 
 
 def _main_question(spelled: str) -> str:
-    """The question without a clause that comes before it, or the question itself."""
+    """The question without a clause or a statement that comes before it, or the question
+    itself."""
     opened = _OPENERS.sub("", spelled)
     rest = _LEADING_CLAUSE.sub("", opened, count=1)
+    if rest == opened:
+        after = _PREAMBLE.sub("", opened, count=1)
+        # Only when what follows asks something: "Article 4: what does it say?"
+        if (
+            after != opened
+            and re.match(_ASKS, after, re.IGNORECASE)
+            and not _COMPARE.search(opened[: len(opened) - len(after)])
+        ):
+            rest = _OPENERS.sub("", after)
     return rest if rest != opened else spelled
 
 
 def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     """The expected answer type, and for lists the type of each item."""
-    lowered = _OPENERS.sub("", lowered)
-    main = _main_question(lowered)
+    opened = _OPENERS.sub("", lowered)
+    main = _main_question(opened)
     if main != lowered:
         return _kind(nlp()(main), main)
     words = [t.lower_ for t in doc if not _OPENERS.fullmatch(t.lower_ + " ")]
@@ -574,6 +636,11 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
         return "organisation", ""
     if re.search(_NAME_ASKED, lowered):
         return ("person" if _ROLE_NOUNS.search(lowered) else "name"), ""
+    if re.search(_KIND_PATTERNS["outcome"], lowered) and not re.search(
+        r"\b(say|tell|state|claim|write|mean|call)\b", lowered
+    ):
+        # "What did he say afterwards?" asks for words, not for what was done.
+        return "outcome", ""
     if re.match(
         r"(what (is|are|was|does|do|did|happened|happens)|explain|describe|define|tell me about"
         r"|walk me through|summari[sz]e|how (does|do|did|is|are|was))\b",
@@ -595,6 +662,10 @@ def _predicate(doc: Any) -> tuple[str, ...]:
         root, seen = (inner[0] if inner else None), seen + 1
     if root is None:
         return ()
+    # "Did the incursion lead NATO to invoke Article 5?" asserts the invoking.
+    caused = [c for c in root.children if c.dep_ in ("xcomp", "ccomp", "advcl")]
+    if root.lemma_.lower() in _CAUSATIVE and caused:
+        root = caused[0]
     out = [] if root.lemma_ in ("be", "do", "have") else [text.stem(root.lower_)]
     for child in root.children:
         if child.dep_ in ("dobj", "attr", "acomp", "oprd", "prep", "xcomp"):
@@ -620,6 +691,10 @@ def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
         # The clause comes first: "When Poland was considering Article 4, did ...".
         before = len(question) - len(main)
         return tuple(e.text for e in entities if e.end <= before and e.label != "CARDINAL")
+    # "Did the incursion into Poland lead NATO to invoke ...?": the cause is the setting.
+    cause = re.search(r"\b(?:" + "|".join(_CAUSED) + r")\s+(?:\w+\s+){1,3}to\s+\w+", question)
+    if cause:
+        return tuple(e.text for e in entities if e.end <= cause.start() and e.label != "CARDINAL")
     found = re.search(_SUBORDINATE, question)
     if not found:
         return ()
@@ -661,15 +736,29 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
     """A subject the question describes instead of naming, and a question that names it:
     'The NATO chief who unveiled Eastern Sentry ...' -> 'Who unveiled Eastern Sentry?';
     "Stoltenberg's successor was ..." -> "Who was Stoltenberg's successor?"."""
-    if doc[0].lower_ in ("who", "whom", "what", "which") and any(
-        t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc
-    ):
+    words = [t for t in doc if not t.is_punct]
+    stranded = bool(words) and words[-1].pos_ == "ADP"  # "What country is X from?"
+    # "What nationality is the official who ...?" asks a property of the described
+    # subject; "Who was the official who ...?" asks for the subject itself.
+    first = next((t for t in doc if t.pos_ not in ("CCONJ", "INTJ", "PUNCT")), doc[0])
+    bare = first.lower_ in ("who", "whom") or (
+        first.lower_ in ("what", "which") and first.dep_ != "det"
+    )
+    if bare and any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc) and not stranded:
         return ()  # "Who was the official who ...?" asks for the described subject itself
     for head in doc:
-        if head.dep_ not in ("nsubj", "nsubjpass") or head.pos_ not in ("NOUN", "PROPN"):
+        if head.pos_ not in ("NOUN", "PROPN"):
             continue
+        subject = head.dep_ in ("nsubj", "nsubjpass", "attr")
         person = bool(_ROLE_NOUNS.fullmatch(head.lower_) or _RELATIONS.match(head.lower_))
-        relcl = [c for c in head.children if c.dep_ == "relcl" and c.right_edge.i < head.head.i]
+        # A described subject, or a described thing elsewhere ("the ambassadors on the
+        # council that Mark Rutte chairs").
+        relcl = [
+            c
+            for c in head.children
+            if c.dep_ == "relcl"
+            and (head.dep_ not in ("nsubj", "nsubjpass") or c.right_edge.i < head.head.i)
+        ]
         if relcl:
             clause = relcl[0]
             said = doc[head.left_edge.i : clause.right_edge.i + 1].text
@@ -679,7 +768,7 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             noun = doc[head.left_edge.i : head.i + 1].text
             noun = re.sub(r"^(the|a|an|this|that)\s+", "", noun, flags=re.IGNORECASE)
             return said, f"Which {noun} " + "".join(rest).strip() + "?"
-        if person and any(c.dep_ == "poss" for c in head.children):
+        if subject and person and any(c.dep_ == "poss" for c in head.children):
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"
     return ()
@@ -725,7 +814,8 @@ def _plural_head(doc: Any) -> tuple[str, int]:
                 if stem.startswith(prefix):
                     return kind, token.i
             return "name", token.i  # signatories, founders: any named thing
-        if token.pos_ == "VERB" and token.i > 2:
+        # A participle before a noun ("the founding members") describes it.
+        if token.pos_ == "VERB" and token.i > 2 and token.dep_ not in ("amod", "compound"):
             break
     return "", 0
 
@@ -766,6 +856,12 @@ _AND_ASKS = re.compile(
 )
 
 
+def asked_parts(question: str) -> list[str]:
+    """A question that asks two things, as two questions: "Who ... in 2014, and who ...
+    in 2015?" -> ["Who ... in 2014", "who ... in 2015?"]; otherwise the question alone."""
+    return _AND_ASKS.split(question, maxsplit=1)
+
+
 def _marked(parts: Sequence[str]) -> tuple[str, ...]:
     """The year or order word of each of two parts: ('first', '2020') for "the very first
     request ... its 2020 request"; empty unless both parts have their own."""
@@ -800,7 +896,7 @@ def _sides(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
         said = (match.group(1).strip(), match.group(2).strip())
         if all(0 < len(side.split()) <= 4 for side in said):
             return said
-    marked = _marked(_AND_ASKS.split(question, maxsplit=1))
+    marked = _marked(asked_parts(question))
     if marked:
         return marked
     same = _same_kind(entities)

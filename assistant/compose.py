@@ -102,10 +102,10 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         and c.features["entity_cover"] >= cover
         and c.features["hedged"] < 1.0
     ] or [best]
-    if q.kind == "reason":
-        # A sentence that gives a cause ("because ...") before one nearly as good that
-        # only follows ("... following a request"), even if it names fewer of the
-        # question's names.
+    if q.kind in ("reason", "outcome"):
+        # A sentence that gives a cause ("because ...") or a response ("NATO launched
+        # ...") before one nearly as good that only follows ("... following a request"),
+        # even if it names fewer of the question's names.
         strong = [
             c
             for c in ranked[:10]
@@ -201,7 +201,13 @@ def span(q: Question, cand: Candidate) -> str:
         asked = text.fold(q.text)
         found = [d for d in text.event_dates(cand.quote) if text.fold(d) not in asked]
         found = found or cand.named(WANTED["date"], q)
-        found.sort(key=lambda d: (-_precision(d), not any(y in d for y in q.years)))
+        found.sort(
+            key=lambda d: (
+                _aside(d, cand.quote),
+                -_precision(d),
+                not any(y in d for y in q.years),
+            )
+        )
         if q.order and found:
             # "When did Poland first ...": the earliest date the sentence gives, by year.
             sign = 1 if q.order == "first" else -1
@@ -228,6 +234,18 @@ def _state_of(name: str, cand: Candidate) -> str:
         if states:
             return states[0]
     return name
+
+
+def _aside(date: str, sentence: str) -> bool:
+    """True when the date belongs to another event the sentence sets its own against:
+    '... Estonia's second request, after the joint request of eight allies on 24 February
+    2022'."""
+    at = sentence.find(date)
+    return at > 0 and bool(
+        re.search(
+            r"\b(after|before|following|since|prior to|because)\b[^,;]*$", sentence[:at], re.I
+        )
+    )
 
 
 def _precision(date: str) -> int:
@@ -318,7 +336,7 @@ def answer(
     parts.append(sources.sentence(lead))
     if event is not None:
         parts.append(sources.sentence(event))
-    elif q.kind in ("reason", "definition", "other", "yes-no"):
+    elif q.kind in ("reason", "outcome", "definition", "other", "yes-no"):
         parts.extend(sources.sentence(c) for c in _more(lead, ranked, 1))
     if caveat is not None and caveat is not lead:
         parts.append(sources.sentence(caveat))
@@ -415,7 +433,9 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
                 )
 
             top = max(stating, key=about)
-            affirms = not _NEGATION.search(top.quote) and not _unrealised(q.predicate, top.quote)
+            affirms = not _negated(q.predicate, top.quote) and not _unrealised(
+                q.predicate, top.quote
+            )
             return affirms != asked_negated, top
     close = [
         c
@@ -472,7 +492,7 @@ def _contrary(q: Question, ranked: Sequence[Candidate]) -> Candidate | None:
 # Article 4" does not say Poland invoked it.
 _IRREALIS = re.compile(
     r"\b(examin\w*|consider\w*|weigh\w*|debat\w*|threaten\w*|could|would|might|may|if|"
-    r"whether|call\w* for|urg\w*|propos\w*|plan\w*|intend\w*|essentially|basically|"
+    r"whether|call\w* for|urg\w*|propos\w*|plann\w*|plans? to|intend\w*|essentially|basically|"
     r"ready to|prepared to|discuss\w*)\b",
     re.IGNORECASE,
 )
@@ -484,8 +504,24 @@ def _unrealised(predicate: Sequence[str], sentence: str) -> bool:
     words = sentence.split()
     for i, word in enumerate(words):
         if text.fold(word).startswith(head[:4]) and len(head) >= 3:
-            return bool(_IRREALIS.search(" ".join(words[max(0, i - 4) : i])))
+            # Within the verb's own clause: "had no flight plan, had ... switched off".
+            before = " ".join(words[max(0, i - 4) : i]).rsplit(",", 1)[-1].rsplit(";", 1)[-1]
+            return bool(_IRREALIS.search(before))
     return False
+
+
+_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
+
+
+def _negated(predicate: Sequence[str], sentence: str) -> bool:
+    """True when the part of the sentence that states the predicate is negated: 'had no
+    flight plan, had their transponders switched off' does not deny the transponders."""
+    # The clauses that state the predicate, else (or with no verb to find: a parse that
+    # kept only a year) the whole sentence.
+    if not predicate or not predicate[0].isalpha():
+        return bool(_NEGATION.search(sentence))
+    stating = [p for p in _CLAUSE.split(sentence) if _states(predicate, text.term_set(p))]
+    return any(_NEGATION.search(part) for part in stating or [sentence])
 
 
 def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:

@@ -32,6 +32,14 @@ _CAUSE_STATED = re.compile(
     r"in order to)\b|, so\b",
     re.IGNORECASE,
 )
+# What an event led to: a response, a decision, a step taken ("in response to" says what
+# a step answered, not what followed).
+_OUTCOME_STATED = re.compile(
+    r"(?<!\bin )\b(responses?|responded|reaction|launch(?:ed)?|announced|activat\w+|deploy\w*|"
+    r"decid\w+|decisions?|agreed|approved|authori[sz]ed|tasked|set up|led to|resulted|"
+    r"as a result|consequently|subsequently)\b",
+    re.IGNORECASE,
+)
 _HEDGES = re.compile(
     r"\b(wrong(ly)?|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
     r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
@@ -62,6 +70,8 @@ _EVENTS = re.compile(
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Types whose answer must be in the evidence: without one the question is not answered.
+# Answer types that say little of what is asked.
+_VAGUE = ("other", "definition", "comparison", "list", "yes-no")
 _STRICT = (
     "person",
     "date",
@@ -130,7 +140,10 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
         return min(1.0, len(found) / 2) if question.kind == "list" else float(bool(found))
     if kind == "date":
         if not found:
-            return 0.0
+            # The model may read "the morning of 23 September 2025" as a time of day.
+            asked = text.fold(question.text)
+            new = [d for d in text.date_mentions(quote) if text.fold(d) not in asked]
+            return 1.0 if any(text.has_full_date(d) for d in new) else 0.0
         return 1.0 if text.has_full_date(quote) or text.years(" ".join(found)) else 0.6
     if kind == "number":
         if any(text.counts_of(n, quote) for n in text.counted_nouns(question.focus)):
@@ -143,6 +156,10 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
         if _CAUSE_STATED.search(quote):
             return 1.0
         return 0.6 if _CAUSAL.search(quote) else 0.0
+    if kind == "outcome":
+        if re.search(r"\b(could|would|might|may)\b", quote, re.I):
+            return 0.3  # what could follow did not follow
+        return 1.0 if _OUTCOME_STATED.search(quote) else 0.5
     return 0.5
 
 
@@ -231,11 +248,12 @@ class ExtractiveGenerator:
             ents = tuple(
                 e for e in _entities(passage) if e.start >= start and e.end <= start + len(quote)
             )
-            s_terms = text.term_set(quote)
+            s_terms = text.base_terms(quote)
             folded = text.fold(quote)
             cand = Candidate(passage, quote, start, ents, {}, 0.0)
             features = {
-                "overlap": sum(w for t, w in weights.items() if t in s_terms) / total,
+                "overlap": sum(w for t, w in weights.items() if text.base_term(t) in s_terms)
+                / total,
                 "phrase": len(q_pairs & text.bigrams(quote)) / max(1, len(q_pairs)),
                 "semantic": max(0.0, float(semantic)),
                 "relevance": min(1.0, passage.score),
@@ -313,19 +331,26 @@ class ExtractiveGenerator:
             # answer's passages.
             passages = _merged(passages, search(q.text, 16))
         ranked = self.candidates(q, passages)
+        if q.kind == "comparison" and len(q.sides) >= 2 and search is not None and ranked:
+            per_side, answered = self._sides(q, passages, search)
+            # Evidence is weighed for the question as a whole, or else for each side:
+            # every side answered on its own answers the comparison.
+            if self._answers(q, ranked, own) or all(answered):
+                return compose.answer(q, ranked, per_side=per_side)
+            return refusal()
         if not ranked or not self._answers(q, ranked, own):
             return refusal()
         if q.kind in ("number", "yes-no") and search is not None:
             ranked = _merged_candidates(ranked, self.candidates(q, search(q.text, 30)))
-        if q.kind == "comparison" and len(q.sides) >= 2 and search is not None:
-            return compose.answer(q, ranked, per_side=self._sides(q, passages, search))
         return compose.answer(q, ranked)
 
     def _sides(
         self, q: Question, passages: Sequence[Passage], search: Search
-    ) -> list[list[Candidate]]:
-        """Each side of a comparison ranked on its own: the question without the other side."""
+    ) -> tuple[list[list[Candidate]], list[bool]]:
+        """Each side of a comparison ranked on its own (the question without the other
+        side), and whether the evidence answers each side."""
         out = []
+        answered = []
         for side in q.sides[:2]:
             asked = q.text
             for other in q.sides[:2]:
@@ -333,7 +358,14 @@ class ExtractiveGenerator:
                     asked = re.sub(rf"\b{re.escape(other)}\b", "", asked)
             # What is asked of each side: "what prompted ..." is a reason, "in which year
             # did each join" a date; "how do they differ" asks for anything about it.
+            # "Who ... for Poland's request, and who ... for Turkey's?" asks each its own.
+            parts = analysis.asked_parts(q.text)
+            own = [p for p in parts if side in p]
             side_q = analysis.analyse(analysis.uncompared(asked))
+            if len(parts) == 2 and len(own) == 1:
+                # "..., and which announced Estonia's?" asks what the first part asks.
+                kinds = [analysis.analyse(analysis.uncompared(p)) for p in (own[0], parts[0])]
+                side_q = next((k for k in kinds if k.kind not in _VAGUE), side_q)
             if side_q.kind in ("comparison", "list", "yes-no"):
                 side_q = dataclasses.replace(side_q, kind="other", target="")
             if (
@@ -345,8 +377,10 @@ class ExtractiveGenerator:
                 side_q = dataclasses.replace(side_q, kind="reason", target="")
             pool = _merged(passages, search(asked, 8))
             folded = text.fold(side)
-            out.append([c for c in self.candidates(side_q, pool) if folded in text.fold(c.quote)])
-        return out
+            ranked = [c for c in self.candidates(side_q, pool) if folded in text.fold(c.quote)]
+            out.append(ranked)
+            answered.append(bool(ranked) and self._answers(side_q, ranked, asked))
+        return out, answered
 
     def _answers(self, q: Question, ranked: Sequence[Candidate], own: str) -> bool:
         if self.evidence(q, ranked, own) < self.min_evidence:

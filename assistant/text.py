@@ -56,6 +56,40 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+# English irregular verbs, base then past forms: scoring meets "met" with "meet" and
+# "held" with "hold", which stemming cannot. Forms that are also common words of another
+# meaning ("left", "found", "saw") are left out.
+_IRREGULAR = """
+meet met; hold held; shoot shot; make made; take took taken; begin began begun; send sent;
+lead led; strike struck stricken; fly flew flown; fight fought; say said; tell told;
+give gave given; go went gone; come came; see seen; know knew known; bring brought;
+buy bought; build built; lose lost; keep kept; spend spent; stand stood; win won;
+write wrote written; break broke broken; choose chose chosen; speak spoke spoken;
+rise rose risen; become became; run ran; sit sat; seek sought; think thought;
+catch caught; feel felt; hear heard; get got gotten; grow grew grown; draw drew drawn;
+drive drove driven; fall fell fallen; hide hid hidden; shake shook shaken; steal stole stolen;
+withdraw withdrew withdrawn; undertake undertook undertaken; overtake overtook overtaken;
+forbid forbade forbidden; freeze froze frozen; wear wore worn; teach taught; sell sold;
+pay paid; lay laid; mean meant; shut shut; deal dealt; light lit; sweep swept; bear bore borne
+"""
+_BASE = {
+    stem(form): stem(forms.split()[0])
+    for forms in _IRREGULAR.replace("\n", " ").split(";")
+    for form in forms.split()[1:]
+}
+
+
+def base_term(term: str) -> str:
+    """A stemmed term with an irregular verb's past form taken to its base: 'met' -> 'meet'."""
+    return _BASE.get(term, term)
+
+
+@lru_cache(maxsize=16384)
+def base_terms(text: str) -> frozenset[str]:
+    """The distinct terms of a text with irregular past forms at their base."""
+    return frozenset(base_term(t) for t in term_set(text))
+
+
 @lru_cache(maxsize=16384)
 def term_set(text: str) -> frozenset[str]:
     """The distinct terms of a text, remembered: answering compares the same sentences often."""
@@ -315,14 +349,19 @@ def counted_nouns(focus: str | None) -> tuple[str, ...]:
     return (focus,)
 
 
+_BOUND = re.compile(r"\b(?:after|before|since|following|prior to)\b[^,;?]*", re.IGNORECASE)
+
+
 def date_conflict(question: str, sentence: str) -> bool:
     """True when the question names a year or month the sentence contradicts: 'in 2026'
-    against a sentence dated only 2025, 'in June 2012' against one dated 3 October 2012."""
+    against a sentence dated only 2025, 'in June 2012' against one dated 3 October 2012.
+    A month the question sets its answer after or before ("After the decision of 12
+    September 2001, when ...") bounds the answer instead of naming it."""
     said = date_values(sentence)
     years = {d // 10000 for d in date_values(question)}
     if years and said and not years & {d // 10000 for d in said}:
         return True
-    asked = {d // 100 for d in date_values(question) if d // 100 % 100}
+    asked = {d // 100 for d in date_values(_BOUND.sub(" ", question)) if d // 100 % 100}
     if not asked or not said:
         return False
     years = {a // 100 for a in asked}

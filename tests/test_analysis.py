@@ -192,3 +192,59 @@ def test_a_yes_no_question_asserts_its_verb_and_object() -> None:
 def test_how_many_counts_the_noun_past_its_adjectives() -> None:
     assert analyse("how many Russian drones were shot down?").focus == "drones"
     assert analyse("How often has Norway asked?").focus == "times"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the Council do after Norway's request?",
+        "What followed the 1999 consultations?",
+        "What was the alliance's response to the blockade?",
+        "What happened next, after the ship was seized?",
+    ],
+)
+def test_what_came_of_an_event_asks_for_an_outcome(question: str) -> None:
+    assert analyse(question).kind == "outcome"
+
+
+def test_what_lay_behind_an_event_asks_for_a_reason() -> None:
+    assert analyse("What was behind Norway's second request?").kind == "reason"
+
+
+def test_a_stranded_preposition_asks_about_the_described_person_not_for_them() -> None:
+    # "What country is X's successor from?" asks where the successor is from: name them first.
+    assert analyse("What country is Javier Solana's successor from?").bridge == (
+        "Javier Solana's successor",
+        "Who was Javier Solana's successor?",
+    )
+    assert analyse("Who was Javier Solana's successor?").bridge == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("I'm writing a report on the alliance — on what date did Norway first ask?", "date"),
+        ("Quick check — was Norway's request the first one?", "yes-no"),
+        ("Could you tell me when Norway first asked?", "date"),
+        ("Can you list all the founding signatories of the accord?", "list"),
+        ("Do you know who chaired the 1999 meeting?", "person"),
+        ("The Oslo accord: what does it say?", "definition"),
+    ],
+)
+def test_a_preamble_or_a_polite_request_does_not_hide_the_question(
+    question: str, kind: str
+) -> None:
+    assert analyse(question).kind == kind
+
+
+def test_a_caused_act_is_what_a_yes_no_question_asserts() -> None:
+    q = analyse("Did the blockade of Norway lead the alliance to invoke Article 9?")
+    assert q.predicate[:1] == ("invo",) and "9" in q.predicate
+    # The cause is the setting: the answer need not name Norway.
+    assert "Norway" in q.setting
+
+
+def test_what_nationality_asks_for_a_place_of_a_described_person() -> None:
+    q = analyse("What nationality is the envoy who signed the letter?")
+    assert q.kind == "place"
+    assert q.bridge == ("the envoy who signed the letter", "Which envoy signed the letter?")

@@ -339,3 +339,27 @@ def test_one_chunk_has_one_source_number(nato: Assistant) -> None:
     ):
         cited = [c.passage.chunk_id for c in nato.ask(question).citations]
         assert len(cited) == len(set(cited))
+
+
+def test_a_date_set_against_another_event_is_not_the_answer(nato: Assistant) -> None:
+    answer = nato.ask("When did the allies hold the meeting Estonia asked for?")
+    assert not answer.refused and "23 September 2025" in answer.answer.split(".")[0]
+
+
+def test_a_comparison_answered_side_by_side_is_not_refused(nato: Assistant) -> None:
+    answer = nato.ask(
+        "What does Article 5 need before it applies, compared with what Article 4 needs?"
+    )
+    assert not answer.refused
+    assert "armed attack" in answer.answer and "threat" in answer.answer
+
+
+def test_a_negation_elsewhere_in_the_sentence_does_not_answer_no(nato: Assistant) -> None:
+    # "had no flight plan, had their transponders switched off": the transponders were off.
+    answer = nato.ask("Were the transponders of the MiG-31s over Estonia switched off?")
+    assert answer.answer.startswith("Yes.")
+
+
+def test_a_cause_named_in_a_yes_no_question_need_not_be_in_the_answer(nato: Assistant) -> None:
+    answer = nato.ask("Did the drones over Poland in September 2025 make NATO invoke Article 5?")
+    assert answer.answer.startswith("No.")

@@ -78,3 +78,10 @@ def test_dates() -> None:
 def test_a_month_and_year_is_not_a_full_date() -> None:
     assert not text.has_full_date("from late February to early March 2014")
     assert text.has_full_date("on 3 March 2014") and text.has_full_date("on March 3, 2014")
+
+
+def test_irregular_past_forms_meet_their_base_verb() -> None:
+    assert text.base_terms("The envoys met and held talks") >= {"meet", "hold"}
+    assert text.base_term(text.stem("meeting")) == text.base_term(text.stem("met"))
+    # Words that are also common in another sense keep their own meaning.
+    assert text.base_term("left") == "left"
