@@ -15,6 +15,8 @@ Each size is served by a real `nato-assistant serve` process, asked over HTTP on
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import json
 import os
 import random
@@ -25,14 +27,19 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
+from langchain_core.documents import Document
 
-from assistant import Settings, text
+from assistant import Settings, analysis, chunking, text
+from assistant.analysis import Entity
+from assistant.documents import SourceDocument
 from assistant.index import Index
 from assistant.lexical import Lexical
 from assistant.settings import PROJECT_ROOT
@@ -51,29 +58,77 @@ def sentences() -> list[tuple[str, str]]:
         for line in lines:
             row = json.loads(line)
             for start, end in text.sentences(row["text"]):
-                out.append((row["title"].replace("_", " "), row["text"][start:end].strip()))
+                sentence = row["text"][start:end].strip()
+                # Without the invisible marks (zero-width space, BOM) chunking drops.
+                sentence = "".join(c for c in sentence if unicodedata.category(c) != "Cf")
+                out.append((row["title"].replace("_", " "), sentence))
     return [s for s in out if len(s[1]) > 30]
 
 
-def chunks(count: int, pool: list[tuple[str, str]], seed: int = 7) -> list[tuple[str, str]]:
-    """(title, body) of `count` varied chunks."""
+@dataclass(frozen=True)
+class Made:
+    """A chunk made from pool sentences, with what it takes to place their entities."""
+
+    title: str
+    body: str
+    picked: range  # the pool sentences it joins
+    renamed: tuple[tuple[int, int], ...]  # (where in the joined sentences, characters added)
+
+
+def chunks(count: int, pool: list[tuple[str, str]], seed: int = 7) -> list[Made]:
+    """`count` varied chunks."""
     rng = random.Random(seed)
     out = []
     for i in range(count):
         start = rng.randrange(len(pool))
-        picked = pool[start : start + rng.randint(3, 6)]
-        title = picked[0][0]
-        body = " ".join(s for _, s in picked)
+        picked = range(start, min(len(pool), start + rng.randint(3, 6)))
+        title = pool[start][0]
+        body = " ".join(pool[j][1] for j in picked)
         # Rename some words so rare terms keep appearing as the index grows.
         suffix = min(int(rng.paretovariate(1.1)), count // 10 + 1)
         tag = f"{suffix:x}"
-        body = re.sub(
-            r"\b([A-Z][a-z]{3,})\b",
-            lambda m, tag=tag: m.group(1) + ("" if rng.random() > 0.3 else tag),
-            body,
-        )
-        out.append((f"{title} {i // 50}", body))
+        renamed: list[tuple[int, int]] = []
+
+        def rename(m: re.Match[str], tag: str = tag, renamed: list[Any] = renamed) -> str:
+            if rng.random() > 0.3:
+                return m.group(1)
+            renamed.append((m.end(), len(tag)))
+            return m.group(1) + tag
+
+        body = re.sub(r"\b([A-Z][a-z]{3,})\b", rename, body)
+        out.append(Made(f"{title} {i // 50}", body, picked, tuple(renamed)))
     return out
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The named entities of every pool sentence and title, each parsed once."""
+
+    sentences: list[list[Entity]]
+    titles: dict[str, list[Entity]]
+
+    @classmethod
+    def of(cls, pool: list[tuple[str, str]]) -> Parsed:
+        titles = sorted({t for t, _ in pool})
+        found = analysis.entities_of([*titles, *(s for _, s in pool)])
+        return cls(found[len(titles) :], dict(zip(titles, found, strict=False)))
+
+    def entities(self, made: Made, pool: list[tuple[str, str]]) -> list[Entity]:
+        """The chunk's entities at their offsets in its text ('Title\n\nbody'): its
+        title's, then its sentences', moved past the characters renaming added."""
+        out = list(self.titles[pool[made.picked.start][0]])
+        ends = [end for end, _ in made.renamed]
+        added = list(itertools.accumulate((n for _, n in made.renamed), initial=0))
+        head = len(made.title) + 2
+        at = 0  # where the sentence starts in the body before renaming
+        for j in made.picked:
+            for e in self.sentences[j]:
+                start, end = at + e.start, at + e.end
+                start += added[bisect.bisect_right(ends, start)]
+                end += added[bisect.bisect_right(ends, end)]
+                out.append(Entity("", e.label, head + start, head + end))
+            at += len(pool[j][1]) + 1
+        return out
 
 
 def vectors(bodies: list[str], seed: int = 3) -> np.ndarray:
@@ -89,26 +144,38 @@ def vectors(bodies: list[str], seed: int = 3) -> np.ndarray:
     return out
 
 
-def build(settings: Settings, items: list[tuple[str, str]], asked: list[str]) -> dict[str, float]:
+def stored(items: list[Made], pool: list[tuple[str, str]], parsed: Parsed) -> list[Document]:
+    """The chunks as `ingest` stores them, made by `assistant.chunking`; only their entities
+    come from the pool's parse rather than from parsing every chunk again."""
+    out = []
+    for made in items:
+        source = f"{made.title}.txt"
+        doc = SourceDocument(source, Path(source), made.title, made.body)
+        (chunk,) = chunking.cut(doc, len(made.body) + 1, 0)
+        if chunk.page_content != f"{made.title}\n\n{made.body}":
+            raise RuntimeError(f"chunking changed the text of {source}")
+        out.append(chunk)
+    chunking.annotate(out, (parsed.entities(made, pool) for made in items))
+    return out
+
+
+def build(settings: Settings, items: list[Document], asked: list[str]) -> dict[str, float]:
     """Writes the chunks into Chroma and the lexical index; times the lexical index."""
     index = Index(settings)
     collection = index.store._collection
-    bodies = [b for _, b in items]
-    vecs = vectors(bodies)
+    vecs = vectors([c.page_content for c in items])
     for i in range(0, len(items), BATCH):
         part = range(i, min(i + BATCH, len(items)))
         collection.add(
             ids=[f"c{j}" for j in part],
-            documents=[bodies[j] for j in part],
+            documents=[items[j].page_content for j in part],
             embeddings=vecs[part.start : part.stop],
-            metadatas=[
-                {"source": f"{items[j][0]}.txt", "title": items[j][0], "date_ord": 0} for j in part
-            ],
+            metadatas=[items[j].metadata for j in part],
         )
     started = time.perf_counter()
     index.sync_lexical(1)
     built = time.perf_counter() - started
-    index._write_meta({f"{t}.txt": "benchmark" for t, _ in items}, 1)
+    index._write_meta({str(c.metadata["source"]): "benchmark" for c in items}, 1)
     started = time.perf_counter()
     lexical = Lexical(index.lexical_path)
     lexical.search("Norman conquest of England", 20, _no_filters())
@@ -216,9 +283,8 @@ def ingestion(tmp: Path, pool: list[tuple[str, str]], count: int) -> dict[str, f
 
     corpus = tmp / "ingest-corpus"
     corpus.mkdir()
-    items = chunks(count, pool, seed=5)
-    for i, (_, body) in enumerate(items):  # one short document per chunk
-        (corpus / f"doc{i:05}.txt").write_text(body[:700], encoding="utf-8")
+    for i, made in enumerate(chunks(count, pool, seed=5)):  # one short document per chunk
+        (corpus / f"doc{i:05}.txt").write_text(made.body[:700], encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp / "ingest-index")
     texts = [c.page_content for c in _chunked(settings)]
     model = embeddings.load(settings.embedding_model)
@@ -306,12 +372,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     pool = sentences()
+    parsed = Parsed.of(pool)
     asked = questions(pool, args.questions + 1)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:
             settings = Settings(index_dir=Path(tmp) / f"index-{size}")
-            figures = build(settings, chunks(size, pool), asked)
+            figures = build(settings, stored(chunks(size, pool), pool, parsed), asked)
             figures |= serve(settings, asked)
             rows.append((size, figures))
             print(size, json.dumps({k: round(v, 3) for k, v in figures.items()}), flush=True)
