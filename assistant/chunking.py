@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from langchain_core.documents import Document
 
 from assistant import analysis
+from assistant.analysis import Entity
 from assistant.documents import SourceDocument
 
 _HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
@@ -20,7 +22,15 @@ def date_ord(date: str | None) -> int:
 
 
 def split(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> list[Document]:
-    """Chunks one document; each chunk starts with a 'Title › Heading' context line."""
+    """Chunks one document with its named entities; each chunk starts with a
+    'Title › Heading' context line."""
+    chunks = cut(doc, chunk_size, chunk_overlap)
+    annotate(chunks, analysis.entities_of(c.page_content for c in chunks))
+    return chunks
+
+
+def cut(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> list[Document]:
+    """Chunks one document, without its named entities (`annotate` adds them)."""
     from langchain_text_splitters import (
         MarkdownHeaderTextSplitter,
         RecursiveCharacterTextSplitter,
@@ -60,12 +70,14 @@ def split(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> list[Docu
                     },
                 )
             )
-    # Parsed once here, so answering never re-parses the corpus.
-    for chunk, found in zip(
-        chunks, analysis.entities_of(c.page_content for c in chunks), strict=True
-    ):
-        chunk.metadata["entities"] = analysis.dump(found)
     return chunks
+
+
+def annotate(chunks: Sequence[Document], entities: Iterable[Sequence[Entity]]) -> None:
+    """Stores each chunk's named entities (offsets into its text) in its metadata: parsed
+    once at ingestion, so answering never re-parses the corpus."""
+    for chunk, found in zip(chunks, entities, strict=True):
+        chunk.metadata["entities"] = analysis.dump(found)
 
 
 def body(chunk_text: str) -> str:

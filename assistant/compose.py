@@ -226,7 +226,7 @@ def _state_of(name: str, cand: Candidate) -> str:
     """A nationality as its state where the passage names it: 'Estonian' -> 'Estonia'."""
     if not any(e.text == name and e.label == "NORP" for e in cand.entities):
         return name
-    places = [e.text for e in cand.passage.entities if e.label == "GPE"]
+    places = [e.text for e in cand.passage.entities or () if e.label == "GPE"]
     # 'Turkish' and 'Turkey' share four letters, 'Polish' and 'Poland' three.
     for size in (4, 3):
         root = text.fold(name)[:size]

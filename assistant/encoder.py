@@ -52,7 +52,14 @@ class BertEncoder:
 
     def __init__(self, folder: Path) -> None:
         from safetensors.numpy import load_file
+        from threadpoolctl import threadpool_limits
         from tokenizers import Tokenizer
+
+        # One BLAS thread: the matrices here are small (a question, a few passages'
+        # sentences), so BLAS threads spend more time waking and spinning than multiplying,
+        # far more when other work holds the cores, and a server already runs one question
+        # per core. On two busy cores a question took 9 ms on one thread, 40-420 ms on two.
+        threadpool_limits(limits=1, user_api="blas")
 
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.heads = int(config["num_attention_heads"])

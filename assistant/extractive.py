@@ -516,7 +516,9 @@ def _on_side(day: int, when: int, before: bool) -> bool:
 
 
 def _entities(passage: Passage) -> tuple[Entity, ...]:
-    return passage.entities or analysis.parse_chunk(passage.text)
+    if passage.entities is not None:
+        return passage.entities
+    return analysis.parse_chunk(passage.text)
 
 
 def _merged(first: Sequence[Passage], more: Sequence[Passage]) -> list[Passage]:

@@ -210,6 +210,20 @@ class Index:
             )
         ]
 
+    def stored_vectors(self, ids: list[str]) -> dict[str, Any]:
+        """The vectors the store holds for these chunk ids (those it has), by id; none when
+        the store cannot look them up (it has not yet seen another process's ingest)."""
+        from chromadb.errors import ChromaError
+
+        if not ids:
+            return {}
+        try:
+            got = self.store._collection.get(ids=ids, include=["embeddings"])
+        except ChromaError:
+            return {}
+        vectors = got["embeddings"]
+        return dict(zip(got["ids"], [] if vectors is None else list(vectors), strict=True))
+
     @property
     def lexical_path(self) -> Path:
         """The lexical (BM25) index beside the Chroma one."""

@@ -24,6 +24,7 @@ def to_passage(doc: Document) -> Passage:
     """Turns a retrieved LangChain document into a Passage."""
     meta = doc.metadata
     urls = str(meta.get("urls") or "").split()
+    raw = meta.get("entities")  # missing in an index built before chunks were parsed
     return Passage(
         chunk_id=str(meta.get("chunk_id") or doc.id or ""),
         source=str(meta.get("source", "")),
@@ -34,7 +35,7 @@ def to_passage(doc: Document) -> Passage:
         date=str(meta.get("date") or "") or None,
         heading=str(meta.get("heading", "")),
         url=urls[0] if urls else "",
-        entities=analysis.load(str(meta.get("entities") or "[]"), doc.page_content),
+        entities=analysis.load(str(raw), doc.page_content) if raw else None,
     )
 
 

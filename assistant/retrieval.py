@@ -172,8 +172,14 @@ class HybridRetriever(BaseRetriever):
         missing = [d for d in docs if d.id not in scored]
         if not missing:
             return
-        vectors = self.index.vectors.documents([d.page_content for d in missing])
-        for doc, other in zip(missing, vectors, strict=True):
+        # The store's own vectors (a lookup by id); only a chunk it lacks is embedded again.
+        stored = self.index.stored_vectors([d.id for d in missing if d.id])
+        others: list[Any] = [stored.get(d.id or "") for d in missing]
+        lacking = [i for i, other in enumerate(others) if other is None]
+        embedded = self.index.vectors.documents([missing[i].page_content for i in lacking])
+        for i, vec in zip(lacking, embedded, strict=True):
+            others[i] = vec
+        for doc, other in zip(missing, others, strict=True):
             doc.metadata["dense"] = round(float(np.dot(vector, other)), 4)
 
     def _fuse(

@@ -63,8 +63,9 @@ class Passage:
     date: str | None = None
     heading: str = ""
     url: str = ""
-    # Named entities found at ingestion (offsets into text); () for older indexes.
-    entities: tuple[Entity, ...] = ()
+    # Named entities found at ingestion (offsets into text); None when the chunk was not
+    # parsed there (an older index), () when it names none.
+    entities: tuple[Entity, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "chunk_id": self.chunk_id, "score": self.score}
