@@ -433,7 +433,7 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
                 )
 
             top = max(stating, key=about)
-            affirms = not _negated(q.predicate, top.quote) and not _unrealised(
+            affirms = not _negated(q.predicate, top.quote, q.subjects) and not _unrealised(
                 q.predicate, top.quote
             )
             return affirms != asked_negated, top
@@ -513,14 +513,21 @@ def _unrealised(predicate: Sequence[str], sentence: str) -> bool:
 _CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
 
 
-def _negated(predicate: Sequence[str], sentence: str) -> bool:
+def _negated(predicate: Sequence[str], sentence: str, subjects: Sequence[str] = ()) -> bool:
     """True when the part of the sentence that states the predicate is negated: 'had no
-    flight plan, had their transponders switched off' does not deny the transponders."""
+    flight plan, had their transponders switched off' does not deny the transponders; a
+    clause with the verb and the question's subject states it too ('Only members can
+    invoke Article 4, so a non-member such as Ukraine cannot invoke either article')."""
     # The clauses that state the predicate, else (or with no verb to find: a parse that
     # kept only a year) the whole sentence.
     if not predicate or not predicate[0].isalpha():
         return bool(_NEGATION.search(sentence))
-    stating = [p for p in _CLAUSE.split(sentence) if _states(predicate, text.term_set(p))]
+    stating = [
+        p
+        for p in _CLAUSE.split(sentence)
+        if _states(predicate, text.term_set(p))
+        or (_states(predicate[:1], text.term_set(p)) and any(_mentions(p, s) for s in subjects))
+    ]
     return any(_NEGATION.search(part) for part in stating or [sentence])
 
 
