@@ -98,6 +98,9 @@ CAPITALS = {
     "baghdad": "Iraq",
 }
 
+# The states those capitals stand for, as folded names.
+STATES = frozenset(state.lower().removeprefix("the ") for state in CAPITALS.values())
+
 # Chat shorthand, spelled out before analysis: a class of informal wording, not one question.
 _SHORTHAND = {
     "rn": "right now",
@@ -194,7 +197,8 @@ _EARLY_KINDS = (
 _KIND_PATTERNS = {
     "reason": r"\bwhy\b|\breasons?\b|\bcause[sd]?\b|\btrigger\w*|\bmotivat\w*|"
     r"\bwhat (led|prompted|caused|sparked|drove|made)\b|\bset (?:\w+ ){0,2}off\b|"
-    r"\bwhat (?:was|is|were|lay|lies) behind\b",
+    r"\bwhat (?:was|is|were|lay|lies) behind\b|"
+    r"\b(?:worried|concerned|afraid|fearful) (?:about|of)\b",
     # What came of an event: "What did NATO do after ...?", "What followed ...?"
     "outcome": r"\bwhat (?:\w+ ){0,3}(?:followed|came (?:out )?of|resulted|happened (?:after|next|"
     r"then|later))\b|\b(?:response|reaction|outcome|result|consequence)s? (?:to|of)\b|"
@@ -532,7 +536,9 @@ def _analyse(question: str) -> Question:
         english=english,
         excluded=excluded,
         predicate=_predicate(_main_clause(main, main_doc)) if kind == "yes-no" else (),
-        bridge=_bridge(doc) if kind not in ("list", "comparison") and not inner else (),
+        bridge=(_bridge(doc) or _topic(spelled))
+        if kind not in ("list", "comparison") and not inner
+        else (),
         # Which occasion came before or after: asked as a time or as the occasion itself.
         relative=_relative(spelled) if kind in ("date", "other", "definition", "name") else (),
         setting=_setting(spelled, entities) if kind == "yes-no" else (),
@@ -772,6 +778,30 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"
     return ()
+
+
+def _topic(question: str) -> tuple[str, str] | tuple[()]:
+    """A subject described before the question and referred to in it: "The country behind
+    the ninth invocation — what year did it join?" -> ("The country behind the ninth
+    invocation", "Which country behind the ninth invocation?")."""
+    found = _PREAMBLE.match(_OPENERS.sub("", question))
+    if not found:
+        return ()
+    rest = question[found.end() :]
+    if not re.search(r"\b(it|its|they|their|them|he|his|she|her)\b", rest, re.IGNORECASE):
+        return ()
+    said = found.group().strip(" —–-:.")
+    doc = nlp()(said)
+    root = next((t for t in doc if t.dep_ == "ROOT"), doc[-1])
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return ()  # a statement ("Estonia's airspace was violated ..."), not a description
+    head = re.sub(r"^(the|a|an|this|that)\s+", "", doc[: root.i + 1].text, flags=re.I)
+    rest = doc[root.i + 1 :].text
+    # "the country that asked ..." -> "Which country asked ..."; "the country behind
+    # the ninth invocation" -> "Which country was behind the ninth invocation?"
+    relative = re.match(r"(that|who|which)\s+", rest, re.IGNORECASE)
+    rest = rest[relative.end() :] if relative else f"was {rest}" if rest else ""
+    return said, f"Which {head} {rest}".strip() + "?"
 
 
 def _verb_phrase(doc: Any) -> list[str]:

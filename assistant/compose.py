@@ -59,9 +59,9 @@ class Sources:
         return cite(cand.quote, [self.cite(cand)])
 
     def draft(self, parts: Sequence[str]) -> Draft:
-        return Draft(
-            answer=" ".join(p for p in parts if p), refused=False, citations=tuple(self.citations)
-        )
+        # A sentence said once, however many ways it was reached.
+        said = " ".join(dict.fromkeys(p for p in parts if p))
+        return Draft(answer=said, refused=False, citations=tuple(self.citations))
 
 
 def cite(sentence: str, ns: Sequence[int]) -> str:

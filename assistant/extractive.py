@@ -70,6 +70,7 @@ _EVENTS = re.compile(
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Types whose answer must be in the evidence: without one the question is not answered.
+_TOWNS = re.compile(r"\b(which|what) (city|town|village|base|airport|port)\b", re.IGNORECASE)
 # Answer types that say little of what is asked.
 _VAGUE = ("other", "definition", "comparison", "list", "yes-no")
 _STRICT = (
@@ -101,13 +102,17 @@ class Candidate:
         'Estonian' is named by a question about Estonia."""
         asked = text.fold(question.text)
         said = {w.removesuffix("'s") for w in text.words(asked)}
-        roots = {w[:5] for n in question.names for w in text.words(text.fold(n)) if len(w) >= 5}
+        # 'Turkish' and 'Turkey' share four letters.
+        roots = {w[:4] for n in question.names for w in text.words(text.fold(n)) if len(w) >= 5}
+        # "Which city ...?" is not answered by a state.
+        towns = bool(_TOWNS.search(question.text))
         return [
             e.text
             for e in self.entities
             if e.label in labels
             and text.fold(e.text).removeprefix("the ") not in asked
-            and not (e.label in ("NORP", "GPE") and text.fold(e.text)[:5] in roots)
+            and not (e.label in ("NORP", "GPE") and text.fold(e.text)[:4] in roots)
+            and not (towns and text.fold(e.text).removeprefix("the ") in analysis.STATES)
             # "Jens Stoltenberg" is named by a question about Stoltenberg.
             and not (e.label == "PERSON" and set(text.words(text.fold(e.text))[-1:]) <= said)
         ]

@@ -294,7 +294,8 @@ def ingestion(tmp: Path, pool: list[tuple[str, str]], count: int) -> dict[str, f
     settings = Settings(corpus_dir=corpus, index_dir=tmp / "ingest-index")
     texts = [c.page_content for c in _chunked(settings)]
     model = embeddings.load(settings.embedding_model)
-    client = model._client  # type: ignore[attr-defined]
+    # The sentence-transformers model itself: the default embeddings wrap it for batches.
+    client = getattr(model, "bulk", model)._client
     client.encode(texts[:16])
     started = time.perf_counter()
     client.encode(texts, batch_size=32, normalize_embeddings=True)

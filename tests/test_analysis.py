@@ -248,3 +248,13 @@ def test_what_nationality_asks_for_a_place_of_a_described_person() -> None:
     q = analyse("What nationality is the envoy who signed the letter?")
     assert q.kind == "place"
     assert q.bridge == ("the envoy who signed the letter", "Which envoy signed the letter?")
+
+
+def test_a_subject_described_before_the_question_is_named_first() -> None:
+    q = analyse("The envoy behind the 1999 letter — where was he born?")
+    assert q.bridge == (
+        "The envoy behind the 1999 letter",
+        "Which envoy was behind the 1999 letter?",
+    )
+    # A statement before the question describes nothing.
+    assert analyse("Norway's ship was seized in 1999 — who seized it?").bridge == ()
