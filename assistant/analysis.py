@@ -38,6 +38,7 @@ ANSWER_TYPES = (
     "time",
     "reason",
     "outcome",
+    "statement",
     "yes-no",
     "definition",
     "list",
@@ -259,6 +260,22 @@ _NAME_ASKED = (
 _REPORTING = frozenset(
     "read hear say think know believe wonder wait see tell right true correct mean".split()
 )
+# Questions for what someone said: "What did Moscow say about it?", "How did Russia respond?"
+_SAID = (
+    r"^(?:what|how) did (?P<who>(?:\w+['’]?s? ){1,4}?)(?:\([^)]*\) )?(?:say|claim|state|argue|"
+    r"tell|write|call it)\b"
+)
+
+
+def speaker(question: str) -> str:
+    """Who a question about what was said asks of: 'What did Moscow say?' -> 'Russia'."""
+    found = re.search(_SAID, _OPENERS.sub("", question.lower()))
+    if not found:
+        return ""
+    who = re.sub(r"^(the|a|an)\s+", "", found.group("who").strip())
+    return CAPITALS.get(who, who)
+
+
 # Verbs that make another act happen: what a yes/no question asserts is that act.
 _CAUSATIVE = frozenset("lead cause prompt force push make get drive compel".split())
 _CAUSED = (
@@ -642,6 +659,8 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
         return "organisation", ""
     if re.search(_NAME_ASKED, lowered):
         return ("person" if _ROLE_NOUNS.search(lowered) else "name"), ""
+    if re.search(_SAID, lowered):
+        return "statement", ""
     if re.search(_KIND_PATTERNS["outcome"], lowered) and not re.search(
         r"\b(say|tell|state|claim|write|mean|call)\b", lowered
     ):

@@ -336,7 +336,7 @@ def answer(
     parts.append(sources.sentence(lead))
     if event is not None:
         parts.append(sources.sentence(event))
-    elif q.kind in ("reason", "outcome", "definition", "other", "yes-no"):
+    elif q.kind in ("reason", "outcome", "statement", "definition", "other", "yes-no"):
         parts.extend(sources.sentence(c) for c in _more(lead, ranked, 1))
     if caveat is not None and caveat is not lead:
         parts.append(sources.sentence(caveat))
@@ -597,11 +597,19 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         stated = [c for c in stated if all(_mentions(c.quote, o) for o in owners)]
         if not stated:
             return refusal()
+    # "How many were injured?" is not answered by how many were killed.
+    harmed = _harm(q.text)
+    if stated and harmed:
+        stated = [c for c in stated if _harm(c.quote) & harmed]
+        if not stated:
+            return refusal()
     if not stated:
         # No sentence gives a figure for the very noun asked about: the best sentence with
         # a number may still hold it in other words ("three drone shoot-downs"); one with
         # no number at all does not answer a count.
-        return sources.draft([sources.sentence(lead)]) if text.has_number(lead.quote) else refusal()
+        if not text.has_number(lead.quote) or (harmed and not _harm(lead.quote) & harmed):
+            return refusal()
+        return sources.draft([sources.sentence(lead)])
     names = [text.fold(n) for n in q.names]
 
     def same_subject(c: Candidate) -> bool:
@@ -649,6 +657,20 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
             )
             break
     return sources.draft(parts)
+
+
+# Kinds of harm a count may be of; a figure for one is no figure for another.
+_HARMS = {
+    "killed": r"kill\w*|dead|died|deaths?|fatalit\w*",
+    "injured": r"injur\w*|wounded|hurt",
+    "held": r"arrest\w*|detain\w*|captured",
+    "missing": r"missing",
+}
+
+
+def _harm(text_: str) -> set[str]:
+    """The kinds of harm a text counts: 'killed five civilians' -> {'killed'}."""
+    return {k for k, p in _HARMS.items() if re.search(rf"\b(?:{p})\b", text_, re.IGNORECASE)}
 
 
 def _mentions(sentence: str, name: str) -> bool:

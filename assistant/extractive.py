@@ -70,6 +70,12 @@ _EVENTS = re.compile(
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Types whose answer must be in the evidence: without one the question is not answered.
+# Words that report what someone said.
+_SAYS = re.compile(
+    r"\b(said|says|stated|denied|denies|claimed|called|told|argued|responded|replied|"
+    r"warned|insisted|accused|rejected|condemned|described)\b",
+    re.IGNORECASE,
+)
 _TOWNS = re.compile(r"\b(which|what) (city|town|village|base|airport|port)\b", re.IGNORECASE)
 # Answer types that say little of what is asked.
 _VAGUE = ("other", "definition", "comparison", "list", "yes-no")
@@ -161,6 +167,12 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
         if _CAUSE_STATED.search(quote):
             return 1.0
         return 0.6 if _CAUSAL.search(quote) else 0.0
+    if kind == "statement":
+        if not _SAYS.search(quote):
+            return 0.4
+        # Said by whom the question asks of: 'Russia denied ...' for 'What did Moscow say?'
+        who = text.fold(analysis.speaker(question.text))[:4]
+        return 1.0 if who and who in text.fold(quote) else 0.6
     if kind == "outcome":
         if re.search(r"\b(could|would|might|may)\b", quote, re.I):
             return 0.3  # what could follow did not follow

@@ -48,7 +48,7 @@ _NOT_NAMES = frozenset(
     what when where why who whom whose which how is are was were did does do can could
     would should will has have had and but or the a an in on at of for to tell give list
     explain describe i please yes no it its he she his her they their we this that these
-    those there then
+    those there then because although however after before since while
     """.split()
 )
 # A name runs over capitalised words ("North Atlantic Council") but stops after a

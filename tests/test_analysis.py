@@ -258,3 +258,8 @@ def test_a_subject_described_before_the_question_is_named_first() -> None:
     )
     # A statement before the question describes nothing.
     assert analyse("Norway's ship was seized in 1999 — who seized it?").bridge == ()
+
+
+def test_what_someone_said_is_asked_of_the_speaker() -> None:
+    assert analyse("What did Oslo say about the seizure?").kind == "statement"
+    assert analysis.speaker("what did oslo say about it?") == "Norway"

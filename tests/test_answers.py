@@ -363,3 +363,9 @@ def test_a_negation_elsewhere_in_the_sentence_does_not_answer_no(nato: Assistant
 def test_a_cause_named_in_a_yes_no_question_need_not_be_in_the_answer(nato: Assistant) -> None:
     answer = nato.ask("Did the drones over Poland in September 2025 make NATO invoke Article 5?")
     assert answer.answer.startswith("No.")
+
+
+def test_a_count_of_one_kind_of_harm_is_no_answer_for_another(nato: Assistant) -> None:
+    assert nato.ask("How many people were wounded by the Akçakale shelling?").refused
+    killed = nato.ask("How many people did the Akçakale shelling kill?")
+    assert not killed.refused and "five" in killed.answer.lower()
