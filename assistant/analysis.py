@@ -278,26 +278,11 @@ def speaker(question: str) -> str:
 
 # Verbs that make another act happen: what a yes/no question asserts is that act.
 _CAUSATIVE = frozenset("lead cause prompt force push make get drive compel".split())
+# ... and the forms a question writes them in ("Did the incursion lead NATO to ...").
 _CAUSED = (
-    "lead",
-    "led",
-    "made",
-    "got",
-    "drove",
-    "cause",
-    "caused",
-    "prompt",
-    "prompted",
-    "force",
-    "forced",
-    "push",
-    "pushed",
-    "make",
-    "get",
-    "drive",
-    "compel",
-    "compelled",
-)
+    "lead led cause caused prompt prompted force forced push pushed make made get got "
+    "drive drove compel compelled"
+).split()
 _ROLE_NOUNS = re.compile(
     r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
     r"boss|chief|spokes\w*|commander|official|general|king|queen|chancellor|pilot|crew|"
