@@ -342,10 +342,12 @@ class ExtractiveGenerator:
             bridged = self._bridged(q, search)
             if bridged is not None:
                 return bridged
-        if (q.kind == "list" or q.order or (q.kind == "definition" and q.names)) and search:
-            # Lists gather items, "first" or "current" compares dates, and "what is X"
-            # looks for the sentence that defines X, across more documents than an
-            # answer's passages.
+        wide = q.kind in ("list", "outcome") or q.order or (q.kind == "definition" and q.names)
+        if wide and search:
+            # Lists gather items, "first" or "current" compares dates, "what is X" looks
+            # for the sentence that defines X, and what followed an event is often told
+            # in another document than the event: across more documents than an answer's
+            # passages.
             passages = _merged(passages, search(q.text, 16))
         ranked = self.candidates(q, passages)
         if q.kind == "comparison" and len(q.sides) >= 2 and search is not None and ranked:
