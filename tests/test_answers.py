@@ -369,3 +369,8 @@ def test_a_count_of_one_kind_of_harm_is_no_answer_for_another(nato: Assistant) -
     assert nato.ask("How many people were wounded by the Akçakale shelling?").refused
     killed = nato.ask("How many people did the Akçakale shelling kill?")
     assert not killed.refused and "five" in killed.answer.lower()
+
+
+def test_what_followed_an_event_is_found_in_another_document(nato: Assistant) -> None:
+    answer = nato.ask("What did NATO do in the days after Poland's request of September 2025?")
+    assert not answer.refused and "Eastern Sentry" in answer.answer.split(". ")[0]
