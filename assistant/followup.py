@@ -187,11 +187,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     # A previous follow-up borrowed its subject too: walk back to one that names it, and
     # past follow-ups that name only what they lean on ("Was the Council meeting ...?").
     exchanges = _exchanges(history)
-    for earlier, said in [
-        *((q, a) for q, a in reversed(exchanges) if entities(q) and not needs_context(q)),
-        *((q, a) for q, a in reversed(exchanges) if entities(q)),
-    ][:1]:
-        previous, reply = earlier, said
+    naming = [(q, a) for q, a in reversed(exchanges) if entities(q)]
+    standalone = [(q, a) for q, a in naming if not needs_context(q)]
+    if standalone or naming:
+        previous, reply = (standalone or naming)[0]
     bare = _BARE.match(question)
     if bare:
         return _asked_again(bare.group("wh"), asked[-1])
