@@ -260,7 +260,7 @@ _NAME_ASKED = (
 _REPORTING = frozenset(
     "read hear say think know believe wonder wait see tell right true correct mean".split()
 )
-# Questions for what someone said: "What did Moscow say about it?", "How did Russia respond?"
+# Questions for what someone said: "What did Moscow say about it?", "What did he claim?"
 _SAID = (
     r"^(?:what|how) did (?P<who>(?:\w+['’]?s? ){1,4}?)(?:\([^)]*\) )?(?:say|claim|state|argue|"
     r"tell|write|call it)\b"
