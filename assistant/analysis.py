@@ -267,6 +267,7 @@ _SAID = (
 )
 
 
+@lru_cache(maxsize=256)
 def speaker(question: str) -> str:
     """Who a question about what was said asks of: 'What did Moscow say?' -> 'Russia'."""
     found = re.search(_SAID, _OPENERS.sub("", question.lower()))

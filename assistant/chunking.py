@@ -24,7 +24,15 @@ def date_ord(date: str | None) -> int:
 def split(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> list[Document]:
     """Chunks one document with its named entities; each chunk starts with a
     'Title › Heading' context line."""
-    chunks = cut(doc, chunk_size, chunk_overlap)
+    return split_all([doc], chunk_size, chunk_overlap)
+
+
+def split_all(
+    docs: Sequence[SourceDocument], chunk_size: int, chunk_overlap: int
+) -> list[Document]:
+    """Chunks every document, then finds the named entities of all chunks in one spaCy
+    pass (which batches across documents)."""
+    chunks = [c for doc in docs for c in cut(doc, chunk_size, chunk_overlap)]
     annotate(chunks, analysis.entities_of(c.page_content for c in chunks))
     return chunks
 

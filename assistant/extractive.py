@@ -69,7 +69,6 @@ _EVENTS = re.compile(
 )
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
-# Types whose answer must be in the evidence: without one the question is not answered.
 # Words that report what someone said.
 _SAYS = re.compile(
     r"\b(said|says|stated|denied|denies|claimed|called|told|argued|responded|replied|"
@@ -79,6 +78,7 @@ _SAYS = re.compile(
 _TOWNS = re.compile(r"\b(which|what) (city|town|village|base|airport|port)\b", re.IGNORECASE)
 # Answer types that say little of what is asked.
 _VAGUE = ("other", "definition", "comparison", "list", "yes-no")
+# Types whose answer must be in the evidence: without one the question is not answered.
 _STRICT = (
     "person",
     "date",
@@ -370,6 +370,7 @@ class ExtractiveGenerator:
         side), and whether the evidence answers each side."""
         out = []
         answered = []
+        parts = analysis.asked_parts(q.text)
         for side in q.sides[:2]:
             asked = q.text
             for other in q.sides[:2]:
@@ -378,7 +379,6 @@ class ExtractiveGenerator:
             # What is asked of each side: "what prompted ..." is a reason, "in which year
             # did each join" a date; "how do they differ" asks for anything about it.
             # "Who ... for Poland's request, and who ... for Turkey's?" asks each its own.
-            parts = analysis.asked_parts(q.text)
             own = [p for p in parts if side in p]
             side_q = analysis.analyse(analysis.uncompared(asked))
             if len(parts) == 2 and len(own) == 1:

@@ -119,12 +119,9 @@ def needs_context(question: str) -> bool:
         return True
     if _BARE.match(question) or _UNANCHORED.search(question):
         return True
-    if _CARRIES_ON.search(question) and not [
-        e for e in entities(question) if not e.startswith("Article")
-    ]:
-        return True
     own = [e for e in entities(question) if not e.startswith("Article")]
-    return (len(question.split()) <= 4 or _refers_by_position(question)) and not own
+    short = len(question.split()) <= 4 or _refers_by_position(question)
+    return (short or bool(_CARRIES_ON.search(question))) and not own
 
 
 def _refers_by_position(question: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from assistant import analysis, chunking, documents, embeddings, storage
+from assistant import chunking, documents, embeddings, storage
 from assistant.documents import Skipped
 from assistant.embeddings import VectorCache
 from assistant.errors import (
@@ -292,13 +292,9 @@ class Index:
             for s in known
             if s not in seen and s not in kept and (self._under(s, roots) or not self._inside(s))
         ]
-        chunks = [
-            c
-            for d in loaded.documents
-            for c in chunking.cut(d, self.settings.chunk_size, self.settings.chunk_overlap)
-        ]
-        # One parse over every chunk: spaCy batches across documents.
-        chunking.annotate(chunks, analysis.entities_of(c.page_content for c in chunks))
+        chunks = chunking.split_all(
+            loaded.documents, self.settings.chunk_size, self.settings.chunk_overlap
+        )
 
         log.info(
             "Indexing %d documents from %s: %d chunks (unchanged ones are not embedded again).",

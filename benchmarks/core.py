@@ -36,11 +36,8 @@ def squad_corpus(target: Path, count: int) -> Path:
 
 def chunk_texts(settings: Settings) -> list[str]:
     loaded = documents.load([settings.corpus_dir], settings.corpus_dir, 20_000_000)
-    return [
-        c.page_content
-        for d in loaded.documents
-        for c in chunking.split(d, settings.chunk_size, settings.chunk_overlap)
-    ]
+    chunks = chunking.split_all(loaded.documents, settings.chunk_size, settings.chunk_overlap)
+    return [c.page_content for c in chunks]
 
 
 def throughput(settings: Settings, repeats: int) -> dict[str, float]:

@@ -345,11 +345,7 @@ def _chunked(settings: Settings) -> list[Any]:
     from assistant import chunking, documents
 
     loaded = documents.load([settings.corpus_dir], settings.corpus_dir, 20_000_000)
-    return [
-        c
-        for d in loaded.documents
-        for c in chunking.split(d, settings.chunk_size, settings.chunk_overlap)
-    ]
+    return chunking.split_all(loaded.documents, settings.chunk_size, settings.chunk_overlap)
 
 
 def table(

@@ -25,7 +25,7 @@ def model() -> embeddings.LocalEmbeddings:
 @pytest.fixture(scope="module")
 def chunks() -> list[str]:
     loaded = documents.load([CORPUS], CORPUS, 20_000_000)
-    return [c.page_content for d in loaded.documents for c in chunking.split(d, 800, 120)]
+    return [c.page_content for c in chunking.split_all(loaded.documents, 800, 120)]
 
 
 def test_numpy_vectors_match_sentence_transformers(
