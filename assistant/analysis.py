@@ -341,6 +341,7 @@ class Question:
     # answer comes before or after, and which way.
     relative: tuple[str, str] | tuple[()] = ()
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
+    agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -508,6 +509,7 @@ def _analyse(question: str) -> Question:
             or spelled
         )
     main_doc = doc if main == spelled else nlp()(main)
+    asserted = _main_clause(main, main_doc) if kind == "yes-no" else None
     sides = _sides(spelled, entities) if kind == "comparison" else ()
     parts = asked_parts(spelled)
     # "Which came next, and when was it?" asks two things of one subject.
@@ -538,7 +540,8 @@ def _analyse(question: str) -> Question:
         focus=focus,
         english=english,
         excluded=excluded,
-        predicate=_predicate(_main_clause(main, main_doc)) if kind == "yes-no" else (),
+        predicate=_predicate(asserted) if asserted is not None else (),
+        agent=_agent(asserted) if asserted is not None else "",
         bridge=(_bridge(doc) or _topic(spelled))
         if kind not in ("list", "comparison") and not inner
         else (),
@@ -661,6 +664,65 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     return "other", ""
 
 
+# Words that make a question ask for a judgement: "Was Poland right to ...?"
+_JUDGED = frozenset("right wrong wise unwise justified fair mistake smart good bad".split())
+
+
+def speculative(question: str) -> str:
+    """ "forecast" when the question asks what will happen ("Will Article 5 be invoked?",
+    "Who will replace ...?", "Is NATO going to ...?"), "opinion" when it asks for a
+    judgement ("Should NATO have ...?", "Was Poland right to ...?"), else "". Only the
+    main clause counts: "... announced that his government would ask" reports a plan."""
+    doc = nlp()(_main_question(spell_out(question)))
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return ""
+    if re.search(r"(do you think|in your (opinion|view))\b", doc.text, re.IGNORECASE):
+        return "opinion"
+    helpers = [c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")]
+    if root.pos_ == "AUX":
+        helpers.append(root.lower_)
+    if any(h in ("should", "ought", "shouldn't") for h in helpers):
+        return "opinion"
+    if any(h in ("will", "'ll", "shall", "won't") for h in helpers):
+        return "forecast"
+    main_verbs = [root, *root.children]
+    if any(t.lower_ == "going" and _infinitive(t) for t in main_verbs):
+        return "forecast"
+    judged = any(
+        c.dep_ in ("acomp", "attr")
+        and (c.lemma_.lower() in _JUDGED or any(a.lemma_.lower() in _JUDGED for a in c.lefts))
+        for c in root.children
+    )
+    if root.lemma_ == "be" and judged and any(_infinitive(t) for t in root.subtree):
+        return "opinion"
+    return ""
+
+
+def _agent(doc: Any) -> str:
+    """The named state, person or body that a yes/no question says did the act: the
+    subject of its main verb, or the "by" phrase of a passive one."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return ""
+    doers = [c for c in root.children if c.dep_ == "nsubj"]
+    doers += [g for c in root.children if c.dep_ == "agent" for g in c.children]
+    for doer in doers:
+        if doer.ent_type_ in ("GPE", "NORP", "PERSON", "ORG"):
+            return str(next(e.text for e in doc.ents if e.start <= doer.i < e.end))
+        if doer.pos_ == "PROPN":  # a name the model did not tag: "Does Stoltenberg ...?"
+            return " ".join(t.text for t in doer.subtree if t.pos_ == "PROPN")
+    return ""
+
+
+def _infinitive(token: Any) -> bool:
+    """Whether the token governs a to-infinitive ("going to last", "right to go")."""
+    return any(
+        c.dep_ in ("xcomp", "relcl", "ccomp", "advcl") and any(g.lower_ == "to" for g in c.children)
+        for c in token.children
+    )
+
+
 def _predicate(doc: Any) -> tuple[str, ...]:
     """What a yes/no question asserts, as stems: its main verb (unless a bare 'be') and
     that verb's object or complement: 'Did NATO invoke Article 5?' -> invo, article, 5.
@@ -692,11 +754,16 @@ def _predicate(doc: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in out if w not in text.STOPWORDS))
 
 
+_BECAUSE = re.compile(r"\s+because\s+(?!of\b)", re.IGNORECASE)
 _SUBORDINATE = r"\s(?:after|when|because|before|following|since|while|during|once|if)\s"
 
 
 def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
-    """The names in a question's time or cause clause: they say which occasion it means."""
+    """The names in a question's time or cause clause: they say which occasion it means.
+    When the question asks about the cause, the granted rest is the setting."""
+    cause = _BECAUSE.search(question)
+    if cause:
+        return tuple(e.text for e in entities if e.end <= cause.start() and e.label != "CARDINAL")
     main = _main_question(question)
     if main != question:
         # The clause comes first: "When Poland was considering Article 4, did ...".
@@ -714,7 +781,12 @@ def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
 
 def _main_clause(question: str, doc: Any) -> Any:
     """The question without its time or cause clause: 'Did Poland invoke Article 4 after
-    the missile killed two people?' asserts the invoking, not the killing."""
+    the missile killed two people?' asserts the invoking, not the killing. A 'because'
+    clause is what is asked, the rest being granted: 'Was the meeting called because
+    Turkey shot down a Syrian jet?' asserts the shooting down."""
+    cause = _BECAUSE.split(question, maxsplit=1)
+    if len(cause) == 2 and len(cause[1].split()) >= 3:
+        return nlp()(cause[1])
     head = re.split(_SUBORDINATE, question, maxsplit=1)[0]
     return nlp()(head) if head != question and len(head.split()) >= 3 else doc
 

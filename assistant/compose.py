@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from assistant import text
+from assistant import analysis, text
 from assistant.analysis import WANTED, Question, short_name
 from assistant.schema import Citation, Draft, refusal
 
@@ -398,8 +398,10 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     are not the evidence's years.
     """
     lead = pick(q, ranked)
-    # "..., or not?" asks both ways; it does not negate the question.
-    asked_negated = bool(_NEGATION.search(re.sub(r"\bor (not|nah|no)\W*$", "", q.text)))
+    # "Didn't Syria shoot down a Turkish jet?" is answered as "Did Syria ...?" is; only a
+    # negative statement put up for checking ("Is it true that ... not ...?") flips.
+    checked = re.search(r"\b(?:true|correct|right|the case|accurate)\s+that\b(.*)", q.text, re.I)
+    asked_negated = bool(checked and _NEGATION.search(checked.group(1)))
     if q.years and not any(y in c.quote for c in ranked[:5] for y in q.years):
         return asked_negated, lead
     # "Was it an emergency session?" against "it was the regular weekly session": the
@@ -416,7 +418,7 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
         stating = [
             c
             for c in ranked[:20]
-            if _states(q.predicate, text.term_set(c.quote))
+            if _states(q.predicate, text.base_terms(c.quote))
             and c.features["hedged"] < 1.0
             and all(_mentions(c.quote, s) for s in q.subjects if s not in q.setting)
         ]
@@ -433,10 +435,17 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
                 )
 
             top = max(stating, key=about)
-            affirms = not _negated(q.predicate, top.quote, q.subjects) and not _unrealised(
-                q.predicate, top.quote
+            affirms = not (
+                _negated(q.predicate, top.quote, q.subjects)
+                or _unrealised(q.predicate, top.quote)
+                or _once_only(q, top.quote)
+                or _other_agent(q, top.quote)
+                or _ends(q, top)
             )
             return affirms != asked_negated, top
+    ended = _ended(q, ranked)
+    if ended is not None:
+        return asked_negated, ended
     close = [
         c
         for c in ranked[:8]
@@ -448,6 +457,80 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     if negating and not asked_negated:
         return False, negating[0]
     return not _NEGATION.search(lead.quote) or asked_negated, lead
+
+
+# "Has Article 5 been invoked again?" against "has been invoked only once".
+_REPEATED = re.compile(r"\b(again|a second time|more than once|twice|since|other times?)\b", re.I)
+_ONCE = re.compile(r"\b(only once|just once|once only|only one time|a single time)\b", re.I)
+# "Is Stoltenberg still Secretary General?" against "was ... until 30 September 2024".
+_CURRENT = re.compile(r"\b(still|currently|now|today|any more|anymore)\b", re.I)
+_ENDED = re.compile(
+    r"\b(until|till|no longer|ended|left office|stepped down|withdr[ae]w\w*|"
+    r"was (?:succeeded|replaced) by)\b",
+    re.I,
+)
+_TOOK_OVER = re.compile(r"\b(succeed(?:ed|ing)|replac(?:ed|ing)|took over from)\s+", re.I)
+_FORMER = re.compile(r"\b(?:former|formerly|ex-)\s*((?:\w+\s+){0,2}\w+)", re.I)
+
+
+def _once_only(q: Question, sentence: str) -> bool:
+    """True when the question asks whether something happened again and the sentence says
+    it happened only once."""
+    return bool(_REPEATED.search(q.text) and _ONCE.search(sentence))
+
+
+def _ended(q: Question, ranked: Sequence[Candidate]) -> Candidate | None:
+    """For a question whether something still holds, a top sentence about its subject
+    that says when it ended or who took over, if there is one."""
+    return next((c for c in ranked[:5] if _ends(q, c)), None)
+
+
+def _ends(q: Question, cand: Candidate) -> bool:
+    """True when the question asks whether something still holds and the sentence says
+    it ended for the question's subject."""
+    subject = q.subjects[0] if q.subjects else q.agent  # what the question asks about
+    if not _CURRENT.search(q.text) or not subject:
+        return False
+    quote = cand.quote
+    if cand.features["hedged"] >= 1.0 or _NEGATION.search(quote):
+        return False
+
+    def before(at: int) -> bool:
+        return _mentions(quote[:at], subject)
+
+    # "Stoltenberg was Secretary General ... until 2024": the subject, then its end.
+    ended = _ENDED.search(quote)
+    if ended and before(ended.start()):
+        return True
+    # "..., a former Prime Minister": only when it is what the question asks about.
+    former = _FORMER.search(quote)
+    if former and text.term_set(former.group(1)) & text.term_set(q.text) and before(former.start()):
+        return True
+    # "Rutte took office, succeeding Stoltenberg": the one taken over from.
+    took = _TOOK_OVER.search(quote)
+    after = " ".join(quote[took.end() :].split()[:4]) if took else ""
+    return bool(took) and _mentions(after, subject)
+
+
+def _other_agent(q: Question, sentence: str) -> bool:
+    """True when the sentence gives the question's act to someone else: asked whether
+    Turkey shot down a Syrian jet, "Syria had shot down a Turkish jet". The question's
+    doer must be in the sentence, but not as the doer of the same verb."""
+    if not q.agent or not q.predicate or not _mentions(sentence, q.agent):
+        return False
+    verb = text.base_term(q.predicate[0])
+    for token in analysis.nlp()(sentence):
+        said = text.base_term(text.stem(token.lemma_.lower()))
+        if token.pos_ not in ("VERB", "AUX") or said[:4] != verb[:4]:
+            continue
+        doers = [c for c in token.children if c.dep_ == "nsubj"]
+        doers += [g for c in token.children if c.dep_ == "agent" for g in c.children]
+        named = [d for d in doers if d.ent_type_ in ("GPE", "NORP", "PERSON", "ORG")]
+        if named and not any(
+            _mentions(" ".join(t.text for t in d.subtree), q.agent) for d in named
+        ):
+            return True
+    return False
 
 
 # Pairs of opposites a yes/no question may ask about: the evidence naming one side alone
@@ -525,8 +608,8 @@ def _negated(predicate: Sequence[str], sentence: str, subjects: Sequence[str] = 
     stating = [
         p
         for p in _CLAUSE.split(sentence)
-        if _states(predicate, text.term_set(p))
-        or (_states(predicate[:1], text.term_set(p)) and any(_mentions(p, s) for s in subjects))
+        if _states(predicate, text.base_terms(p))
+        or (_states(predicate[:1], text.base_terms(p)) and any(_mentions(p, s) for s in subjects))
     ]
     return any(_NEGATION.search(part) for part in stating or [sentence])
 
@@ -541,7 +624,7 @@ def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
             return word in terms
         return any(t[:4] == word[:4] or t.startswith(word) or word.startswith(t) for t in terms)
 
-    head, *rest = predicate
+    head, *rest = (text.base_term(w) for w in predicate)
     # Numbers must all be there ("Article 5" is not "Article 4"); other words, half.
     figures = [w for w in rest if w.isdigit()]
     words = [w for w in rest if not w.isdigit()]
@@ -673,10 +756,21 @@ def _harm(text_: str) -> set[str]:
     return {k for k, p in _HARMS.items() if re.search(rf"\b(?:{p})\b", text_, re.IGNORECASE)}
 
 
+# Last words that name nothing alone: "United States" is not any "states".
+_GENERIC_LAST = frozenset("states kingdom republic union council nations general minister".split())
+
+
 def _mentions(sentence: str, name: str) -> bool:
-    """True when the sentence names it, in any form: 'Turkish' for 'Turkey's'."""
-    root = text.fold(name)[:5]
-    return any(w.startswith(root) for w in text.words(text.fold(sentence)))
+    """True when the sentence names it, in any form: 'Turkish' for 'Turkey's', and a
+    person by family name ('Stoltenberg' for 'Jens Stoltenberg')."""
+    words = text.words(text.fold(name))
+    if not words:
+        return False
+    folded = text.fold(sentence)
+    if len(words) > 1 and words[-1] in _GENERIC_LAST:
+        return " ".join(words) in " ".join(text.words(folded))
+    root = words[-1][:5] if len(words) > 1 else words[0][:5]
+    return any(w.startswith(root) for w in text.words(folded))
 
 
 def _noun(q: Question, sentence: str) -> str:

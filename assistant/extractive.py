@@ -20,7 +20,7 @@ from assistant.analysis import Entity, Question
 from assistant.chunking import body_offset
 from assistant.embeddings import VectorCache
 from assistant.followup import own_words
-from assistant.schema import NOT_ENGLISH, Draft, Passage, Search, Turn, refusal
+from assistant.schema import NOT_ENGLISH, SPECULATIVE, Draft, Passage, Search, Turn, refusal
 
 _CAUSAL = re.compile(
     r"\b(because|after|following|in response to|due to|over|triggered|prompted|reason|"
@@ -330,6 +330,8 @@ class ExtractiveGenerator:
         q = analysis.analyse(question)
         if not analysis.is_english(own):
             return refusal(NOT_ENGLISH)
+        if speculation := analysis.speculative(own):
+            return refusal(SPECULATIVE[speculation])
         if missing_names(q, passages, own):
             return refusal()
         if q.relative and search is not None:

@@ -20,6 +20,19 @@ NOT_ENGLISH = (
     "English, so I can't reliably understand this one. Please ask it in English."
 )
 
+# Questions the sources cannot answer by their nature, whatever is indexed.
+SPECULATIVE = {
+    "forecast": (
+        "The sources report what has happened; they don't say what will happen, so I "
+        "can't answer this without guessing. Ask me what has happened so far instead."
+    ),
+    "opinion": (
+        "That asks for a judgement. The sources report what was done and what the people "
+        "involved said, not whether it was right, so I won't give an opinion. Ask me what "
+        "happened or what was said about it instead."
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Turn:

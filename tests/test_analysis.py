@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import analysis
-from assistant.analysis import analyse
+from assistant.analysis import analyse, speculative
 
 
 @pytest.mark.parametrize(
@@ -98,6 +98,32 @@ def test_a_leading_when_clause_is_a_two_step_questions_inner_event() -> None:
 def test_a_yes_no_question_after_a_clause_asserts_its_main_clause() -> None:
     q = analyse("If Norway asks for talks, does that oblige the others to act?")
     assert q.predicate[0] == "oblig" and "Norway" in q.setting
+
+
+def test_a_because_clause_is_what_a_yes_no_question_asserts() -> None:
+    q = analyse("Was the 2015 meeting held because Norway shelled a Danish town?")
+    assert q.predicate[0] == "shell" and q.agent == "Norway" and "2015" in q.setting
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Will Norway ask for talks next year?", "forecast"),
+        ("Is the alliance going to admit a new member?", "forecast"),
+        ("Who will chair the next summit?", "forecast"),
+        ("Should the Council have met sooner?", "opinion"),
+        ("Was Denmark right to ask?", "opinion"),
+        ("Was it a mistake for Norway to invoke Article 4?", "opinion"),
+        # Reported plans and plain facts are neither.
+        ("Which minister said his government would ask for talks?", ""),
+        ("Was Norway the first to ask?", ""),
+        ("Is it right that Article 4 was used nine times?", ""),
+    ],
+)
+def test_forecasts_and_judgements_are_recognised_in_the_main_clause(
+    question: str, kind: str
+) -> None:
+    assert speculative(question) == kind
 
 
 def test_a_described_subject_is_named_by_a_question_of_its_own() -> None:

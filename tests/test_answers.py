@@ -10,7 +10,7 @@ from conftest import DEV_SET
 
 from assistant import Assistant, BadQuestion
 from assistant.retrieval import Filters
-from assistant.schema import NOT_ENGLISH, REFUSAL
+from assistant.schema import NOT_ENGLISH, REFUSAL, SPECULATIVE
 
 ITEMS = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
 STANDALONE = [
@@ -220,6 +220,44 @@ def test_yes_no_is_no_when_the_evidence_names_only_an_intent_or_the_opposite(
 ) -> None:
     answer = nato.ask(question).answer
     assert answer.startswith("No."), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # A negative question is answered as the positive one is.
+        ("Wasn't Turkey among the eight allies that asked on 24 February 2022?", "No."),
+        # "again" against "invoked only once".
+        ("Was Article 5 ever used a second time?", "No."),
+        # "still" against "until 30 September 2024", for a name the model does not tag.
+        ("Does Stoltenberg still head NATO?", "No."),
+        ("Is Mark Rutte still NATO's Secretary General?", "Yes."),
+        # The act is the sources', but done by the other side.
+        ("Did Turkey shoot down the Syrian reconnaissance jet in June 2012?", "No."),
+        ("Did Syria shoot down Turkey's reconnaissance jet in June 2012?", "Yes."),
+    ],
+)
+def test_yes_no_reads_negative_questions_repetition_currency_and_who_did_it(
+    nato: Assistant, question: str, said: str
+) -> None:
+    answer = nato.ask(question).answer
+    assert answer.startswith(said), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Will the allies invoke Article 5 over the next incursion?", "forecast"),
+        ("Who is going to chair the Council after Rutte?", "forecast"),
+        ("Was Estonia wise to call for talks?", "opinion"),
+        ("Should Turkey have asked for Article 5 instead?", "opinion"),
+    ],
+)
+def test_forecasts_and_judgements_are_declined_with_the_reason(
+    nato: Assistant, question: str, kind: str
+) -> None:
+    answer = nato.ask(question)
+    assert answer.refused and answer.answer == SPECULATIVE[kind], answer.answer
 
 
 def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
