@@ -87,7 +87,9 @@ def _person(said: str) -> str:
     """The last person a text names, by the language model's reading."""
     from assistant import analysis  # the model loads only when a follow-up needs it
 
-    people = [e.text for e in analysis.entities_of([said])[0] if e.label == "PERSON"]
+    # "Lord (George) Robertson" is one name.
+    plain = re.sub(r"\(([^()]*)\)", r"\1", said)
+    people = [e.text for e in analysis.entities_of([plain])[0] if e.label == "PERSON"]
     return people[-1] if people else ""
 
 
@@ -157,16 +159,48 @@ _EVENT = re.compile(
 )
 
 
+# "the naval one", "the Polish request": an item of the last answer, by a word it holds.
+_DESCRIBED = re.compile(
+    r"\bthe ([a-z][\w-]+) (one|request|invocation|meeting|operation|incident|attack|mission)\b",
+    re.IGNORECASE,
+)
+
+
+def items(answer: str) -> list[str]:
+    """The items an answer enumerates, each with what it says of them: "Turkey, five
+    times: 2003, June 2012 and 2020" -> ["2003", "June 2012", "2020"]; "Poland on 10
+    September after ..., and Estonia on 19 September after ..." -> both clauses. A
+    parenthesis is left out, and [] when the answer lists nothing."""
+    said = re.sub(r"\[\d+\]|\([^()]*\)", "", answer)
+    _, colon, tail = said.partition(": ")
+    body = tail if colon else said
+    # Items that are clauses are set apart by "; " or ", and"; short ones by commas.
+    parts = [p for p in re.split(r";\s*|,\s+and\s+", body) if p.strip()]
+    short = [p for p in re.split(r",\s*|\s+and\s+", body) if p.strip()]
+    if short and all(len(p.split()) <= 3 for p in short):
+        parts = short
+    parts = [re.sub(r"^\s*(?:and|in|on|at)\s+|[\s.]+$", "", p).strip() for p in parts]
+    return parts if len(parts) >= 2 else []
+
+
 def referred_item(question: str, answer: str) -> str:
-    """What 'the second one' or 'that meeting' points at in the last answer, or ''."""
+    """What 'the second one', 'the naval one' or 'that meeting' points at in the last
+    answer, or ''."""
     said = re.sub(r"\[\d+\]", "", answer)
     dates = text.date_mentions(said) or text.months(said)
+    listed = items(said)
     match = _ORDINAL.search(question)
     if match and (match.group(2) or match.group(1).lower() in ("former", "latter")):
-        items = dates or [e for e in entities(said) if not e.startswith("Article")]
+        found = listed or dates or [e for e in entities(said) if not e.startswith("Article")]
         at = _POSITION[match.group(1).lower()]
-        if items and -len(items) <= at < len(items):
-            return items[at]
+        if found and -len(found) <= at < len(found):
+            return found[at]
+    described = _DESCRIBED.search(question)
+    if described and described.group(1).lower() not in _POSITION:
+        root = text.fold(described.group(1))[:5]
+        holding = [i for i in listed if any(w.startswith(root) for w in text.words(text.fold(i)))]
+        if len(holding) == 1:
+            return holding[0]
     if _EVENT.search(question) and dates:
         precise = [d for d in dates if text.has_full_date(d)]
         return (precise or dates)[0]
@@ -208,8 +242,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     context = [e for e in entities(previous) if e not in question]
     if item:
         # The answer's subject ("Turkey, five times: ...") and the item it listed.
+        # An item that names its own subject ("Estonia on 19 September ...") needs no other.
         subjects = [e for e in entities(re.sub(r"\[\d+\]", "", answers[-1])) if e not in item]
         named = [e for e in context if not e.startswith("Article") and not text.years(e)]
+        named += [e for e in entities(item) if not text.years(e) and text.months(e) != [e]]
         context += [e for e in subjects[:1] if e not in context and not named] + [item]
     elif answers and _ANAPHORA.search(question):
         # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.

@@ -90,6 +90,41 @@ def test_an_ordinal_over_months_alone() -> None:
     assert "October" in standalone and "Norway" in standalone and "June" not in standalone
 
 
+def test_an_ordinal_over_clauses_takes_the_whole_item_with_its_own_subject() -> None:
+    history = [
+        Turn("user", "Which requests were made in 1999?"),
+        Turn(
+            "assistant",
+            "Two: Norway on 3 May 1999 after a collision at sea (the Council met that day), "
+            "and Denmark on 9 June 1999 after a blockade; the Council met on 10 June [1].",
+        ),
+    ]
+    standalone = rewrite("How long did the second one last?", history)
+    assert "Denmark on 9 June 1999 after a blockade" in standalone
+    assert "Norway" not in standalone and "Council met" not in standalone
+
+
+def test_a_described_item_is_the_one_that_holds_the_word() -> None:
+    history = [
+        Turn("user", "What did the Council launch in 1999?"),
+        Turn(
+            "assistant",
+            "Operation Northern Watch, which flew patrols over the fjords, and Operation "
+            "Harbour Shield, a naval operation [1].",
+        ),
+    ]
+    standalone = rewrite("Where was the naval one based?", history)
+    assert "Harbour Shield" in standalone and "Northern Watch" not in standalone
+
+
+def test_a_name_in_parentheses_is_read_whole() -> None:
+    history = [
+        Turn("user", "Who chaired the Council in 1999?"),
+        Turn("assistant", "Lord (Javier) Solana."),
+    ]
+    assert "Javier Solana" in rewrite("What did he say?", history)
+
+
 def test_that_meeting_takes_the_date_the_last_answer_gave() -> None:
     history = [
         Turn("user", "When did Norway ask for consultations?"),
