@@ -262,8 +262,8 @@ _REPORTING = frozenset(
 )
 # Questions for what someone said: "What did Moscow say about it?", "What did he claim?"
 _SAID = (
-    r"^(?:what|how) did (?P<who>(?:\w+['’]?s? ){1,4}?)(?:\([^)]*\) )?(?:say|claim|state|argue|"
-    r"tell|write|call it)\b"
+    r"^(?:what|how) did (?P<who>(?:\w+['’]?s? ){1,6}?)(?:\([^)]*\) )?(?:say|claim|state|argue|"
+    r"tell|write|call it|demand|ask of|urge|call for|call on|declare|pledge)\b"
 )
 
 
@@ -479,6 +479,8 @@ def _analyse(question: str) -> Question:
         if clause:
             inner, outer = clause.group(2), main.strip(" ?.")
     order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
+    if kind in ("outcome", "statement"):
+        order = ""  # "What came of Turkey's first request?": the order names the occasion
     focus = text.focus_noun(lowered)
     if kind == "number" and focus not in (None, "times"):
         focus = _counted(doc) or focus

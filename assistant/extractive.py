@@ -36,10 +36,12 @@ _CAUSE_STATED = re.compile(
 # a step answered, not what followed).
 _OUTCOME_STATED = re.compile(
     r"(?<!\bin )\b(responses?|responded|reaction|launch(?:ed)?|announced|activat\w+|deploy\w*|"
-    r"decid\w+|decisions?|agreed|approved|authori[sz]ed|tasked|set up|led to|resulted|"
-    r"as a result|consequently|subsequently)\b",
+    r"decid\w+|decisions?|agreed|approved|authori[sz]ed|tasked|set up|led to|resulted|results?|"
+    r"outcomes?|as a result|consequently|subsequently|began|started|established|sent|"
+    r"statement|declared|condemned|demanded|urged|called on|pledged)\b",
     re.IGNORECASE,
 )
+_EARLIER = re.compile(r"\b(already|although|though|previously|earlier|before)\b", re.I)
 _HEDGES = re.compile(
     r"\b(wrong(ly)?|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
     r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
@@ -72,7 +74,8 @@ _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 # Words that report what someone said.
 _SAYS = re.compile(
     r"\b(said|says|stated|denied|denies|claimed|called|told|argued|responded|replied|"
-    r"warned|insisted|accused|rejected|condemned|described)\b",
+    r"warned|insisted|accused|rejected|condemned|described|demanded|urged|declared|"
+    r"pledged|called on|called for)\b",
     re.IGNORECASE,
 )
 _TOWNS = re.compile(r"\b(which|what) (city|town|village|base|airport|port)\b", re.IGNORECASE)
@@ -134,7 +137,12 @@ def hedged(sentence: str) -> float:
 def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     """How well a sentence holds the kind of thing the question asks for (0 to 1)."""
     kind = question.target if question.kind == "list" else question.kind
-    if text.date_conflict(question.text, quote):
+    if kind == "outcome":
+        # The question dates the event; what followed it may come later, not before.
+        event, after = text.date_values(question.text), text.date_values(quote)
+        if event and after and max(after) < min(event):
+            return 0.0
+    elif text.date_conflict(question.text, quote):
         return 0.0
     if kind == "person":
         roles, said = _roles(question.text), _roles(quote)
@@ -169,14 +177,20 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
         return 0.6 if _CAUSAL.search(quote) else 0.0
     if kind == "statement":
         if not _SAYS.search(quote):
-            return 0.4
+            return 0.2
         # Said by whom the question asks of: 'Russia denied ...' for 'What did Moscow say?'
         who = text.fold(analysis.speaker(question.text))[:4]
         return 1.0 if who and who in text.fold(quote) else 0.6
     if kind == "outcome":
         if re.search(r"\b(could|would|might|may)\b", quote, re.I):
             return 0.3  # what could follow did not follow
-        return 1.0 if _OUTCOME_STATED.search(quote) else 0.5
+        # "..., even though NATO had already deployed air defences" tells of before.
+        stated = [
+            m
+            for m in _OUTCOME_STATED.finditer(quote)
+            if not _EARLIER.search(" ".join(quote[: m.start()].split()[-4:]))
+        ]
+        return 1.0 if stated else 0.2
     return 0.5
 
 

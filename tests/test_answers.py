@@ -260,6 +260,29 @@ def test_forecasts_and_judgements_are_declined_with_the_reason(
     assert answer.refused and answer.answer == SPECULATIVE[kind], answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # What followed may be dated after the month the question names.
+        (
+            "What came of the request Turkey made for Patriot batteries in November 2012?",
+            "4 December 2012",
+        ),
+        # A step taken, not the event told again.
+        (
+            "What happened after the allies decided on 2 October 2001 that the attack was "
+            "from abroad?",
+            "eight measures",
+        ),
+    ],
+)
+def test_an_outcome_is_a_step_taken_after_the_event(
+    nato: Assistant, question: str, expected: str
+) -> None:
+    answer = nato.ask(question).answer
+    assert expected in first_sentence(answer), answer
+
+
 def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
     answer = nato.ask("What is the difference between Article 4 and Article 5?")
     said = re.split(r"(?<=\]\.)\s", answer.answer)
