@@ -251,7 +251,7 @@ _PERSON_ROLES = re.compile(
     re.IGNORECASE,
 )
 # Questions for a name: "What name did NATO give ...", "What was the village called?".
-_THINGS = r"\b(?:which|what) (?:\w+ )?(?:operation|mission|activity|exercise|initiative)\b"
+_THINGS = r"\b(?:which|what) (?:\w+ )?(?P<thing>operation|mission|activity|exercise|initiative)\b"
 _NAME_ASKED = (
     r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|" + _THINGS + "|"
     r"\b(?:is|was|are|were) (?:\w+ ){0,5}called\b|\bcalled what\b|\bwhat(?:'s| is) it called\b"
@@ -371,6 +371,13 @@ class Question:
         """The question's named things a passage must mention to be about the same subject."""
         keep = {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
         return [e.text for e in self.entities if e.label in keep and e.text not in self.excluded]
+
+
+def thing_asked(question: str) -> str:
+    """The kind of named thing a question asks for ("operation" in "Which operation
+    followed ...?"), or ''."""
+    found = re.search(_THINGS, question, re.IGNORECASE)
+    return found.group("thing").lower() if found else ""
 
 
 _lock = threading.Lock()
@@ -846,13 +853,25 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
         ]
         if relcl:
             clause = relcl[0]
-            said = doc[head.left_edge.i : clause.right_edge.i + 1].text
-            rest = [t.text_with_ws for t in clause.subtree if t.i > clause.left_edge.i]
+            end = clause.right_edge.i
+            # The subject runs up to its verb, even where the model cut the clause short
+            # ("the country that made | the ninth request | join NATO").
+            between = doc[end + 1 : head.head.i] if head.dep_ == "nsubj" else doc[0:0]
+            if len(between) and all(t.pos_ not in ("VERB", "AUX", "PUNCT") for t in between):
+                end = head.head.i - 1
+            # "What year did the state that ... join?": the last verb is the question's own.
+            last = words[-1].i if words else -1
+            asks_with_do = any(t.lower_ in ("did", "does", "do") for t in doc[: head.i])
+            if end == last and end > clause.i and doc[end].pos_ == "VERB" and asks_with_do:
+                end -= 1
+            said = doc[head.left_edge.i : end + 1].text
+            rest = [t.text_with_ws for t in doc[clause.left_edge.i + 1 : end + 1]]
             if clause.left_edge.lower_ not in ("who", "that", "which"):
                 return ()
             noun = doc[head.left_edge.i : head.i + 1].text
             noun = re.sub(r"^(the|a|an|this|that)\s+", "", noun, flags=re.IGNORECASE)
-            return said, f"Which {noun} " + "".join(rest).strip() + "?"
+            asked = re.sub(r"^['’]s\b", "has", "".join(rest).strip())  # "that's asked"
+            return said, f"Which {noun} {asked}?"
         if subject and person and any(c.dep_ == "poss" for c in head.children):
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"

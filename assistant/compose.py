@@ -193,7 +193,10 @@ def span(q: Question, cand: Candidate) -> str:
     """The short direct answer inside the sentence: a name, date, number or stretch."""
     kind = q.kind
     if kind in ("person", "place", "organisation", "name"):
-        found = cand.named(q.wanted, q)
+        # A date the model tagged as an event is no name.
+        found = [f for f in cand.named(q.wanted, q) if not text.date_values(f)]
+        thing = analysis.thing_asked(q.text) if kind == "name" else ""
+        found.sort(key=lambda f: thing not in text.fold(f))  # "Operation ..." first
         if found and kind == "place":
             return _state_of(found[0], cand)
         return found[0] if found else ""

@@ -155,6 +155,10 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
         return 0.6 if said - roles and not _NAME_ASKED.search(question.text) else 0.0
     if kind in ("money", "time"):
         return float(bool(found))
+    if kind == "name" and question.kind != "list" and found:
+        # "Which operation ...?" is best answered by a name that says it is one.
+        thing = analysis.thing_asked(question.text)
+        return 1.0 if not thing or any(thing in text.fold(f) for f in found) else 0.6
     if kind in ("place", "organisation", "name"):
         return min(1.0, len(found) / 2) if question.kind == "list" else float(bool(found))
     if kind == "date":

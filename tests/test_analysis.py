@@ -126,6 +126,31 @@ def test_forecasts_and_judgements_are_recognised_in_the_main_clause(
     assert speculative(question) == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "bridge"),
+    [
+        # The model may end the clause at its verb; the subject runs up to the main verb.
+        (
+            "When did the state that filed the sixth Article 4 request join NATO?",
+            (
+                "the state that filed the sixth Article 4 request",
+                "Which state filed the sixth Article 4 request?",
+            ),
+        ),
+        # "that's asked" has asked, and the question's own last verb is not described.
+        (
+            "What year did the state that's asked for talks the most times join?",
+            (
+                "the state that's asked for talks the most times",
+                "Which state has asked for talks the most times?",
+            ),
+        ),
+    ],
+)
+def test_a_described_subject_keeps_its_whole_clause(question: str, bridge: tuple[str, str]) -> None:
+    assert analyse(question).bridge == bridge
+
+
 def test_a_described_subject_is_named_by_a_question_of_its_own() -> None:
     q = analyse("The envoy who signed the letter was born in which city?")
     assert q.bridge == ("The envoy who signed the letter", "Which envoy signed the letter?")
