@@ -157,6 +157,67 @@ _SHORTHAND = {
 _SHORTHAND_RE = re.compile(
     r"(?<![\w'’])(" + "|".join(re.escape(k) for k in _SHORTHAND) + r")(?![\w'’])", re.IGNORECASE
 )
+# Everyday wording for what sources word otherwise, spelled the sources' way before
+# analysis and retrieval: a small thesaurus of the domain's acts and offices, not of
+# questions. Each entry is (pattern, replacement); a past form keeps its tense.
+_EVERYDAY = [
+    (
+        r"\b(?:become|becomes|becoming|get|gets) (?:a |an )?(?:NATO |alliance |full )?members?"
+        r"(?: of (?:NATO|the alliance))?\b",
+        "join NATO",
+    ),
+    (
+        r"\b(?:became|got) (?:a |an )?(?:NATO |alliance |full )?members?"
+        r"(?: of (?:NATO|the alliance))?\b",
+        "joined NATO",
+    ),
+    (r"\b(?:come|comes) on board\b", "join"),
+    (r"\bcame on board\b", "joined"),
+    (r"\b(?:sign|signs) up\b", "join"),
+    (r"\bsigned up\b", "joined"),
+    (r"\bput (?:their |its )?pen to paper(?: on)?\b", "sign"),
+    (r"\binked\b", "signed"),
+    (r"\b(?:sit|sits) down(?: together)?\b", "meet"),
+    (r"\bsat down(?: together)?\b", "met"),
+    (r"\b(?:get|gets) together\b", "meet"),
+    (r"\bgot together\b", "met"),
+    (r"\b(?:roll|rolls) out\b", "launch"),
+    (r"\brolled out\b", "launched"),
+    (r"\bkicked off\b", "launched"),
+    (r"\b(?:trigger|activate|use|pull)(?=s? (?:Article|art\.?) ?\d)", "invoke"),
+    (r"\b(?:triggered|activated|used|pulled)(?= (?:Article|art\.?) ?\d)", "invoked"),
+    (r"\bdowned\b", "shot down"),
+    (
+        r"\b(?:NATO|the alliance)(?:['’]s)? (?:chief|boss|head|leader|top civilian(?: official)?)\b"
+        r"|\b(?:head|chief|leader|boss) of (?:NATO|the alliance)\b",
+        "Secretary General",
+    ),
+    (
+        r"\b(?:NATO['’]s |the alliance['’]s )?top (?:military )?commander\b",
+        "Supreme Allied Commander Europe",
+    ),
+    (
+        r"\b(?:the )?(?:alliance['’]s |NATO['’]s )?(?:founding )?"
+        r"(?:pact|charter|founding document)\b",
+        "the North Atlantic Treaty",
+    ),
+    # People by nationality, for their state: "When did the Finns join?"
+    (r"\b(?:the )?Finns\b", "Finland"),
+    (r"\b(?:the )?Swedes\b", "Sweden"),
+    (r"\b(?:the )?Poles\b", "Poland"),
+    (r"\b(?:the )?Turks\b", "Turkey"),
+    (r"\b(?:the )?Danes\b", "Denmark"),
+    (r"\b(?:the )?Norwegians\b", "Norway"),
+    (r"\b(?:the )?Estonians\b", "Estonia"),
+    (r"\b(?:the )?Latvians\b", "Latvia"),
+    (r"\b(?:the )?Lithuanians\b", "Lithuania"),
+    (r"\bthe (?:Brits|British)(?= \w+ed\b| did\b| send| sent)", "the United Kingdom"),
+    (r"\bthe French(?= \w+ed\b| did\b| send| sent)", "France"),
+    (r"\bthe Germans\b", "Germany"),
+    (r"\bthe Italians\b", "Italy"),
+    (r"\bthe Americans\b", "the United States"),
+]
+_EVERYDAY_RE = [(re.compile(p, re.IGNORECASE), r) for p, r in _EVERYDAY]
 _ARTICLE_NO = re.compile(r"\b(?:art(?:icle)?\.?\s*|a)(\d{1,2})\b", re.IGNORECASE)
 
 _LATEST = re.compile(
@@ -425,8 +486,11 @@ _CAPITAL_RE = re.compile(r"\b(" + "|".join(map(re.escape, CAPITALS)) + r")\b(?!\
 
 def spell_out(question: str) -> str:
     """The question with chat shorthand spelled out ('whos the nato boss rn' -> 'who is
-    ...') and a capital's state named beside it ('Tallinn' -> 'Tallinn (Estonia)')."""
+    ...'), everyday wording in the sources' ('came on board' -> 'joined') and a capital's
+    state named beside it ('Tallinn' -> 'Tallinn (Estonia)')."""
     out = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
+    for pattern, plain in _EVERYDAY_RE:
+        out = pattern.sub(plain, out)
     out = _CAPITAL_RE.sub(lambda m: f"{m.group()} ({CAPITALS[m.group().lower()]})", out)
     return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
 

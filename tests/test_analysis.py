@@ -65,9 +65,33 @@ def test_a_capital_is_spelled_out_with_its_state_once() -> None:
 
 def test_chat_shorthand_is_spelled_out() -> None:
     q = analyse("whos the nato boss rn")
-    assert q.text.startswith("who is the NATO boss right now")
+    assert q.text.startswith("who is the Secretary General right now")
     assert q.kind == "person" and q.order == "latest"
     assert analyse("wat is art 4").text == "what is Article 4"
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("When did the Danes come on board?", "When did Denmark join?"),
+        (
+            "What year did Norway become a member of the alliance?",
+            "What year did Norway join NATO?",
+        ),
+        (
+            "Where did they put pen to paper on the alliance's founding pact?",
+            "Where did they sign the North Atlantic Treaty?",
+        ),
+        ("Who did the NATO chief meet?", "Who did the Secretary General meet?"),
+        ("When did the allies sit down to discuss it?", "When did the allies meet to discuss it?"),
+        ("Has anyone triggered Article 5 since?", "Has anyone invoked Article 5 since?"),
+        ("What did the alliance roll out?", "What did the alliance launch?"),
+        # Only before an article: "What triggered the request?" asks for a cause.
+        ("What triggered the request?", "What triggered the request?"),
+    ],
+)
+def test_everyday_wording_is_read_in_the_sources_words(question: str, plain: str) -> None:
+    assert analysis.spell_out(question) == plain
 
 
 def test_a_count_skips_the_adjective_before_its_noun() -> None:
