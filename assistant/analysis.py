@@ -325,6 +325,9 @@ _REPORTING = frozenset(
 _SAID = (
     r"^(?:what|how) did (?P<who>(?:\w+['’]?s? ){1,6}?)(?:\([^)]*\) )?(?:say|claim|state|argue|"
     r"tell|write|call it|demand|ask of|urge|call for|call on|declare|pledge)\b"
+    # "What was Russia's official explanation for ...?": the account a speaker gave.
+    r"|^what (?:was|is|were) (?P<whose>(?:the )?\w+)(?: \([^)]*\))?['’]s? (?:\w+ )?"
+    r"(?:explanation|account|version|justification|excuse|position|line)\b"
 )
 
 
@@ -334,7 +337,7 @@ def speaker(question: str) -> str:
     found = re.search(_SAID, _OPENERS.sub("", question.lower()))
     if not found:
         return ""
-    who = re.sub(r"^(the|a|an)\s+", "", found.group("who").strip())
+    who = re.sub(r"^(the|a|an)\s+", "", (found.group("who") or found.group("whose")).strip())
     return CAPITALS.get(who, who)
 
 
@@ -714,7 +717,7 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
         if re.search(_KIND_PATTERNS[kind], lowered):
             return kind, ""
     if re.match(r"(who|whom|whose)\b", first) or (
-        re.match(r"(which|what|name)\b", first) and _PERSON_ROLES.search(lowered)
+        re.match(r"(which|what|name)\b", first) and _role_asked(doc)
     ):
         return "person", ""
     if re.search(r"\bwhich (organi[sz]ation|body|bodies|council|committee)\b", lowered):
@@ -794,6 +797,16 @@ def _infinitive(token: Any) -> bool:
         c.dep_ in ("xcomp", "relcl", "ccomp", "advcl") and any(g.lower_ == "to" for g in c.children)
         for c in token.children
     )
+
+
+def _role_asked(doc: Any) -> bool:
+    """True when the question names a person's role as a noun: "which official", not "the
+    official explanation"."""
+    for found in _PERSON_ROLES.finditer(doc.text.lower()):
+        token = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+        if token is not None and not (token.root.dep_ == "amod" or token.root.pos_ == "ADJ"):
+            return True
+    return False
 
 
 def _predicate(doc: Any) -> tuple[str, ...]:

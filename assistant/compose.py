@@ -102,10 +102,11 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         and c.features["entity_cover"] >= cover
         and c.features["hedged"] < 1.0
     ] or [best]
-    if q.kind in ("reason", "outcome"):
-        # A sentence that gives a cause ("because ...") or a response ("NATO launched
-        # ...") before one nearly as good that only follows ("... following a request"),
-        # even if it names fewer of the question's names.
+    if q.kind in ("reason", "outcome", "statement"):
+        # A sentence that gives a cause ("because ..."), a response ("NATO launched ...")
+        # or the speaker's words ("Russia denied ...") before one nearly as good that
+        # only follows ("... following a request"), even if it names fewer of the
+        # question's names.
         strong = [
             c
             for c in ranked[:10]

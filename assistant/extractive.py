@@ -50,7 +50,8 @@ _HEDGES = re.compile(
 # Role words that narrow a person question: 'the ambassador who spoke' is not any person.
 _ROLES = re.compile(
     r"\b(secretar(?:y|ies)[- ]generals?|secretar(?:y|ies)|ministers?|presidents?|ambassadors?|"
-    r"chair\w*|spokes\w*|commanders?|prime ministers?|chancellors?|kings?|queens?|generals?)\b",
+    r"chair\w*|spokes\w*|commanders?|prime ministers?|chancellors?|kings?|queens?|generals?|"
+    r"pilots?|crews?|soldiers?|officers?|diplomats?|envoys?)\b",
     re.IGNORECASE,
 )
 
@@ -74,12 +75,13 @@ _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 # Words that report what someone said.
 _SAYS = re.compile(
     r"\b(said|says|stated|denied|denies|claimed|called|told|argued|responded|replied|"
-    r"warned|insisted|accused|rejected|condemned|described|demanded|urged|declared|"
-    r"pledged|called on|called for)\b",
+    r"warned|insisted|accused|rejected|condemned|described|demanded|urged|pledged|"
+    r"called on|called for)\b",
     re.IGNORECASE,
 )
 _TOWNS = re.compile(r"\b(which|what) (city|town|village|base|airport|port)\b", re.IGNORECASE)
 # Answer types that say little of what is asked.
+_ALLIES = ("alli", "nato", "coun", "memb", "nort")
 _VAGUE = ("other", "definition", "comparison", "list", "yes-no")
 # Types whose answer must be in the evidence: without one the question is not answered.
 _STRICT = (
@@ -92,6 +94,7 @@ _STRICT = (
     "place",
     "organisation",
     "name",
+    "statement",  # words reported from the speaker asked of
 )
 
 
@@ -184,7 +187,13 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
             return 0.2
         # Said by whom the question asks of: 'Russia denied ...' for 'What did Moscow say?'
         who = text.fold(analysis.speaker(question.text))[:4]
-        return 1.0 if who and who in text.fold(quote) else 0.6
+        # The speaker comes before the verb of saying; the allies speak through the
+        # Council and as NATO.
+        speaking = _ALLIES if who in _ALLIES else (who,)
+        before = [
+            text.fold(" ".join(quote[: m.start()].split()[-8:])) for m in _SAYS.finditer(quote)
+        ]
+        return 1.0 if not who or any(w in b for w in speaking for b in before) else 0.5
     if kind == "outcome":
         if re.search(r"\b(could|would|might|may)\b", quote, re.I):
             return 0.3  # what could follow did not follow

@@ -283,6 +283,20 @@ def test_an_outcome_is_a_step_taken_after_the_event(
     assert expected in first_sentence(answer), answer
 
 
+def test_what_was_said_comes_from_the_speaker_asked_of(nato: Assistant) -> None:
+    # An account is a statement, and a capital stands for its state.
+    answer = nato.ask("What was Moscow's account of the MiG-31 flight?")
+    assert first_sentence(answer.answer).startswith("Russia denied"), answer.answer
+    # Others' words about the drones are not Russia's explanation of them.
+    assert nato.ask("What was Russia's explanation for the drones over Poland?").refused
+
+
+def test_a_role_the_evidence_does_not_name_is_not_answered_with_any_name(
+    nato: Assistant,
+) -> None:
+    assert nato.ask("Who was the pilot of the Turkish jet Syria downed in 2012?").refused
+
+
 def test_a_comparison_answers_for_each_side(nato: Assistant) -> None:
     answer = nato.ask("What is the difference between Article 4 and Article 5?")
     said = re.split(r"(?<=\]\.)\s", answer.answer)
