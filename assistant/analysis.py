@@ -753,7 +753,7 @@ def speculative(question: str) -> str:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return ""
-    if re.search(r"(do you think|in your (opinion|view))\b", doc.text, re.IGNORECASE):
+    if re.search(r"\b(do you think|in your (opinion|view))\b", doc.text, re.IGNORECASE):
         return "opinion"
     helpers = [c.lower_ for c in root.children if c.dep_ in ("aux", "auxpass")]
     if root.pos_ == "AUX":

@@ -24,6 +24,12 @@ _UNANCHORED = re.compile(
     re.IGNORECASE,
 )
 _CARRIES_ON = re.compile(r"^\s*(?:and|so|also|then|but)\b|" + _UNANCHORED.pattern, re.I)
+# A count whose thing is left out ("How many did Germany send?"): what the conversation
+# was counting.
+_ELLIPTICAL = re.compile(
+    r"^\s*(?:and\s+|so\s+)?how (?:many|much)\s+(?:did|do|does|were|was|are|is|have|has|had)\b",
+    re.IGNORECASE,
+)
 _WHICH_ONE = re.compile(r"\b(which|what)\s+(?:one|of (?:them|these|those))\b", re.IGNORECASE)
 # A question word alone ("Where?", "And why exactly?"): the last question asked again.
 _BARE = re.compile(
@@ -72,9 +78,13 @@ def entities(question: str) -> list[str]:
     rest = _ARTICLE.sub(lambda m: "," + " " * (len(m.group()) - 1), question)
     for match in _ENTITY.finditer(rest):
         value = match.group()
-        if value.split()[0].lower() in _NOT_NAMES:
+
+        def plain(word: str) -> str:  # "What's" is "what"
+            return re.sub(r"['’]s$", "", word.lower())
+
+        if plain(value.split()[0]) in _NOT_NAMES:
             value = " ".join(value.split()[1:])
-        if value and value.lower() not in _NOT_NAMES:
+        if value and plain(value) not in _NOT_NAMES:
             found.append((match.start(), value))
     return list(dict.fromkeys(value for _, value in sorted(found)))
 
@@ -119,7 +129,7 @@ def needs_context(question: str) -> bool:
     swap = _SWAP.match(question)
     if (swap and _is_swap(swap.group("x") or swap.group("y") or "")) or _ANAPHORA.search(question):
         return True
-    if _BARE.match(question) or _UNANCHORED.search(question):
+    if _BARE.match(question) or _UNANCHORED.search(question) or _ELLIPTICAL.match(question):
         return True
     own = [e for e in entities(question) if not e.startswith("Article")]
     short = len(question.split()) <= 4 or _refers_by_position(question)
@@ -233,9 +243,8 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     swap = _SWAP.match(question)
     if swap and _is_swap(swap.group("x") or swap.group("y") or ""):
         new = (swap.group("x") or swap.group("y") or "").strip()
-        old = [
-            e for e in entities(previous) if e.startswith("Article") == new.startswith("Article")
-        ]
+        article = new.lower().startswith("article")
+        old = [e for e in entities(previous) if e.startswith("Article") == article]
         if old:
             return previous.replace(old[0], new, 1)
         return f"{previous.rstrip(' ?')} {new}?"

@@ -138,6 +138,7 @@ def test_a_because_clause_is_what_a_yes_no_question_asserts() -> None:
         ("Should the Council have met sooner?", "opinion"),
         ("Was Denmark right to ask?", "opinion"),
         ("Was it a mistake for Norway to invoke Article 4?", "opinion"),
+        ("honestly, do you think the talks achieve anything?", "opinion"),
         # Reported plans and plain facts are neither.
         ("Which minister said his government would ask for talks?", ""),
         ("Was Norway the first to ask?", ""),

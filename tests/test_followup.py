@@ -125,6 +125,22 @@ def test_a_name_in_parentheses_is_read_whole() -> None:
     assert "Javier Solana" in rewrite("What did he say?", history)
 
 
+def test_a_count_that_leaves_out_its_thing_borrows_the_conversation_subject() -> None:
+    history = [
+        Turn("user", "What's Northern Watch?"),
+        Turn("assistant", "A patrol the Council set up in 1999 [1]."),
+        Turn("user", "Who sent ships at first?"),
+        Turn("assistant", "Norway two frigates, Denmark three corvettes [1]."),
+    ]
+    standalone = rewrite("How many did the Danes send?", history)
+    assert "Northern Watch" in standalone and "What's" not in standalone
+
+
+def test_what_about_an_article_in_lower_case_swaps_the_article() -> None:
+    history = [Turn("user", "What's Article 4 about?"), Turn("assistant", "Consultation.")]
+    assert rewrite("what about article 9?", history) == "What's article 9 about?"
+
+
 def test_that_meeting_takes_the_date_the_last_answer_gave() -> None:
     history = [
         Turn("user", "When did Norway ask for consultations?"),
