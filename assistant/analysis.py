@@ -312,9 +312,11 @@ _PERSON_ROLES = re.compile(
     re.IGNORECASE,
 )
 # Questions for a name: "What name did NATO give ...", "What was the village called?".
-_THINGS = r"\b(?:which|what) (?:\w+ )?(?P<thing>operation|mission|activity|exercise|initiative)\b"
+_THING_NOUNS = r"(?:operation|mission|activity|exercise|initiative|deployment)"
+_THINGS = r"\b(?:which|what) (?:\w+ )?" + _THING_NOUNS + r"\b"
 _NAME_ASKED = (
     r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|" + _THINGS + "|"
+    r"\bwhat(?:['’]s| is| are) (?:\w+ ){1,3}calling\b|"
     r"\b(?:is|was|are|were) (?:\w+ ){0,5}called\b|\bcalled what\b|\bwhat(?:'s| is) it called\b"
 )
 # Verbs that report or ask about a claim rather than make it.
@@ -416,9 +418,10 @@ class Question:
         kind = self.target if self.kind == "list" else self.kind
         if kind == "person" and not _ROLE_NOUNS.search(self.text):
             return WANTED["person"] | WANTED["place"] | WANTED["organisation"] | {"NORP"}
-        if kind == "name" and re.search(_THINGS, self.text, re.IGNORECASE):
-            # "What operation ..." is not answered by a person or a place.
-            return frozenset({"EVENT", "ORG", "PRODUCT", "WORK_OF_ART", "FAC"})
+        if kind == "name" and thing_asked(self.text):
+            # "What operation ..." is not answered by a person or a state; the model may
+            # tag an operation's name as a location ("Eastern Sentry").
+            return frozenset({"EVENT", "ORG", "PRODUCT", "WORK_OF_ART", "FAC", "LOC"})
         if kind == "place" and re.search(r"\b(countr|nation|state|all[iy])", self.text, re.I):
             # "Jets from which country?" is answered by a state or a nationality ("Italian
             # F-35s"), not by an island.
@@ -440,8 +443,8 @@ class Question:
 def thing_asked(question: str) -> str:
     """The kind of named thing a question asks for ("operation" in "Which operation
     followed ...?"), or ''."""
-    found = re.search(_THINGS, question, re.IGNORECASE)
-    return found.group("thing").lower() if found else ""
+    found = re.search(r"\b" + _THING_NOUNS + r"|\bthing\b", question, re.IGNORECASE)
+    return found.group().lower() if found else ""
 
 
 _lock = threading.Lock()

@@ -283,6 +283,12 @@ def test_an_outcome_is_a_step_taken_after_the_event(
     assert expected in first_sentence(answer), answer
 
 
+def test_a_named_thing_is_not_answered_with_a_person_or_a_state(nato: Assistant) -> None:
+    # "what is NATO calling" asks for a name, and the activity's name is no person.
+    answer = nato.ask("What is NATO calling the activity it started after the drones over Poland?")
+    assert first_sentence(answer.answer).startswith("Eastern Sentry"), answer.answer
+
+
 def test_what_was_said_comes_from_the_speaker_asked_of(nato: Assistant) -> None:
     # An account is a statement, and a capital stands for its state.
     answer = nato.ask("What was Moscow's account of the MiG-31 flight?")
