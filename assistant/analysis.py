@@ -135,6 +135,8 @@ _SHORTHAND = {
     "sec-gen": "Secretary General",
     "sec gen": "Secretary General",
     "secgen": "Secretary General",
+    "secgens": "Secretaries General",
+    "sec gens": "Secretaries General",
     "nac": "North Atlantic Council",
     "govt": "government",
     "yr": "year",
@@ -201,6 +203,18 @@ _EVERYDAY = [
         r"(?:pact|charter|founding document)\b",
         "the North Atlantic Treaty",
     ),
+    # NATO's founding is its treaty's signing: "When did NATO start?", "the countries
+    # that started NATO".
+    (
+        r"\b(?:countries|states|nations) that (?:started|founded|created|set up) NATO\b",
+        "founding members of NATO",
+    ),
+    (
+        r"\bdid NATO (?:\w+ )?(?:start|begin|get started|come into being|come about)\b",
+        "was NATO founded",
+    ),
+    (r"\b(?:ran|led|headed) NATO\b", "was Secretary General"),
+    (r"\b(?:runs|leads|heads) NATO\b", "is Secretary General"),
     # People by nationality, for their state: "When did the Finns join?"
     (r"\b(?:the )?Finns\b", "Finland"),
     (r"\b(?:the )?Swedes\b", "Sweden"),

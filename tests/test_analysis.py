@@ -86,6 +86,10 @@ def test_chat_shorthand_is_spelled_out() -> None:
         ("When did the allies sit down to discuss it?", "When did the allies meet to discuss it?"),
         ("Has anyone triggered Article 5 since?", "Has anyone invoked Article 5 since?"),
         ("What did the alliance roll out?", "What did the alliance launch?"),
+        ("when did NATO start?", "when was NATO founded?"),
+        ("Which states founded NATO?", "Which states founded NATO?"),
+        ("Name the countries that set up NATO", "Name the founding members of NATO"),
+        ("Who led NATO in 2003?", "Who was Secretary General in 2003?"),
         # Only before an article: "What triggered the request?" asks for a cause.
         ("What triggered the request?", "What triggered the request?"),
     ],
