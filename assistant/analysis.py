@@ -255,7 +255,7 @@ _OPENERS = re.compile(
 )
 # A statement or topic before the question, set off by a dash or a colon: "I'm writing a
 # piece on collective defence — on what date ...?"
-_PREAMBLE = re.compile(r"^[^?]{3,160}?(?:\s[—–-]+\s|:\s|\.\.+\s*)(?=\S[^?]*\?*\s*$)")
+_PREAMBLE = re.compile(r"^[^?]{3,160}?(?:\s[—–-]+\s|:\s|\.\.+\s*|\.\s)(?=\S[^?]*\?*\s*$)")
 # A question that ends by asking whether what it said holds: "..., right?", "or nah".
 _TAG_QUESTION = re.compile(
     r"(\b(is|was) (that|it|this) (right|true|correct|so)|\bor (not|nah|no)|,\s*right)\W*$",
@@ -563,7 +563,7 @@ def _analyse(question: str) -> Question:
     ):
         inner = match.group(1).strip(" ?.")
         outer = spelled[: match.start()].strip()
-    main = _main_question(spelled)
+    main = main_question(spelled)
     if main != spelled and kind not in ("date", "duration", "yes-no"):
         # "When Turkey asked in 2003, who was Secretary General?": the clause is the event.
         clause = re.match(r"(when|while)\s+(.+?),\s*$", spelled[: len(spelled) - len(main)], re.I)
@@ -672,17 +672,19 @@ _LEADING_CLAUSE = re.compile(
 )
 
 
-def _main_question(spelled: str) -> str:
+def main_question(spelled: str) -> str:
     """The question without a clause or a statement that comes before it, or the question
     itself."""
     opened = _OPENERS.sub("", spelled)
     rest = _LEADING_CLAUSE.sub("", opened, count=1)
     if rest == opened:
         after = _PREAMBLE.sub("", opened, count=1)
-        # Only when what follows asks something: "Article 4: what does it say?"
+        # Only when what follows asks something of its own: "Article 4: what does it
+        # say?", but not "I read that ... . Is that right?", which asks about the claim.
         if (
             after != opened
             and re.match(_ASKS, after, re.IGNORECASE)
+            and not _TAG_QUESTION.search(after)
             and not _COMPARE.search(opened[: len(opened) - len(after)])
         ):
             rest = _OPENERS.sub("", after)
@@ -692,7 +694,7 @@ def _main_question(spelled: str) -> str:
 def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     """The expected answer type, and for lists the type of each item."""
     opened = _OPENERS.sub("", lowered)
-    main = _main_question(opened)
+    main = main_question(opened)
     if main != lowered:
         return _kind(nlp()(main), main)
     words = [t.lower_ for t in doc if not _OPENERS.fullmatch(t.lower_ + " ")]
@@ -766,7 +768,7 @@ def speculative(question: str) -> str:
     "Who will replace ...?", "Is NATO going to ...?"), "opinion" when it asks for a
     judgement ("Should NATO have ...?", "Was Poland right to ...?"), else "". Only the
     main clause counts: "... announced that his government would ask" reports a plan."""
-    doc = nlp()(_main_question(spell_out(question)))
+    doc = nlp()(main_question(spell_out(question)))
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return ""
@@ -867,7 +869,7 @@ def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:
     cause = _BECAUSE.search(question)
     if cause:
         return tuple(e.text for e in entities if e.end <= cause.start() and e.label != "CARDINAL")
-    main = _main_question(question)
+    main = main_question(question)
     if main != question:
         # The clause comes first: "When Poland was considering Article 4, did ...".
         before = len(question) - len(main)

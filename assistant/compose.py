@@ -673,10 +673,13 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
     # figure for all shoot-downs; the nationalities and people the question names must be
     # in the sentence that gives it.
     counted = re.search(rf"\bhow many\b[^?]*?\b{re.escape(q.focus or '')}\b", q.text, re.I)
+    # A preamble ("Filing on the Vaindloo incursion. How many ...?") sets the scene only.
+    asked_from = len(q.text) - len(analysis.main_question(q.text))
     owners = [
         e.text
         for e in q.entities
         if e.label in ("NORP", "PERSON")
+        and e.start >= asked_from
         # "How many Russian drones": Russian says which drones, not whose figure.
         and not (counted and counted.start() <= e.start < counted.end())
     ]

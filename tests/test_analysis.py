@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import analysis
-from assistant.analysis import analyse, speculative
+from assistant.analysis import analyse, main_question, speculative
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,12 @@ def test_chat_shorthand_is_spelled_out() -> None:
 )
 def test_everyday_wording_is_read_in_the_sources_words(question: str, plain: str) -> None:
     assert analysis.spell_out(question) == plain
+
+
+def test_a_sentence_before_the_question_is_a_preamble_unless_the_question_checks_it() -> None:
+    assert main_question("Writing on the Oslo talks. Who chaired them?") == "Who chaired them?"
+    checked = "I read that Norway asked twice. Is that right?"
+    assert main_question(checked) == checked
 
 
 def test_a_count_skips_the_adjective_before_its_noun() -> None:

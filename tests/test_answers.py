@@ -283,6 +283,11 @@ def test_an_outcome_is_a_step_taken_after_the_event(
     assert expected in first_sentence(answer), answer
 
 
+def test_names_in_a_preamble_set_the_scene_of_a_count(nato: Assistant) -> None:
+    answer = nato.ask("Story on the Vaindloo incident. How many minutes did the MiGs stay?")
+    assert "12 minutes" in answer.answer, answer.answer
+
+
 def test_a_named_thing_is_not_answered_with_a_person_or_a_state(nato: Assistant) -> None:
     # "what is NATO calling" asks for a name, and the activity's name is no person.
     answer = nato.ask("What is NATO calling the activity it started after the drones over Poland?")
