@@ -307,6 +307,8 @@ def answer(
         return comparison(q, ranked, sources, per_side)
     lead = pick(q, ranked, at)
     parts: list[str] = []
+    if q.kind == "yes-no" and _nothing_since(q, ranked):
+        return refusal()
     if q.kind == "yes-no":
         said, lead = polar(q, ranked)
         doubt = [
@@ -475,6 +477,22 @@ _ENDED = re.compile(
 )
 _TOOK_OVER = re.compile(r"\b(succeed(?:ed|ing)|replac(?:ed|ing)|took over from)\s+", re.I)
 _FORMER = re.compile(r"\b(?:former|formerly|ex-)\s*((?:\w+\s+){0,2}\w+)", re.I)
+
+
+_SINCE = re.compile(r"\bsince\b([^?]*)", re.IGNORECASE)
+
+
+def _nothing_since(q: Question, ranked: Sequence[Candidate]) -> bool:
+    """True when a yes/no question asks about anything since a date ("Has any ally asked
+    since Estonia did in September 2025?") and no sentence near the top is dated after
+    it: the sources do not reach past it, which is no "no"."""
+    since = _SINCE.search(q.text)
+    bound = text.date_values(since.group(1)) if since else []
+    if not bound:
+        return False
+    month = max(bound) // 100
+    top = [c for c in ranked[:8] if c.score >= 0.5 * ranked[0].score]
+    return not any(d // 100 > month for c in top for d in text.date_values(c.quote))
 
 
 def _once_only(q: Question, sentence: str) -> bool:

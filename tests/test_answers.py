@@ -283,6 +283,14 @@ def test_an_outcome_is_a_step_taken_after_the_event(
     assert expected in first_sentence(answer), answer
 
 
+def test_since_a_date_needs_evidence_dated_after_it(nato: Assistant) -> None:
+    # Sources that stop at the date do not say no.
+    asked = "Has any ally asked for Article 4 consultations since Estonia did in September 2025?"
+    assert nato.ask(asked).refused
+    answer = nato.ask("Has Poland invoked Article 4 again since March 2014?").answer
+    assert answer.startswith("Yes."), answer
+
+
 def test_names_in_a_preamble_set_the_scene_of_a_count(nato: Assistant) -> None:
     answer = nato.ask("Story on the Vaindloo incident. How many minutes did the MiGs stay?")
     assert "12 minutes" in answer.answer, answer.answer
