@@ -492,7 +492,12 @@ def _nothing_since(q: Question, ranked: Sequence[Candidate]) -> bool:
         return False
     month = max(bound) // 100
     top = [c for c in ranked[:8] if c.score >= 0.5 * ranked[0].score]
-    return not any(d // 100 > month for c in top for d in text.date_values(c.quote))
+    # A later date in a sentence that calls the later time unconfirmed is no evidence.
+    return not any(
+        d // 100 > month and not _UNCERTAIN.search(c.quote)
+        for c in top
+        for d in text.date_values(c.quote)
+    )
 
 
 def _once_only(q: Question, sentence: str) -> bool:
