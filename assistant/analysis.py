@@ -213,6 +213,11 @@ _EVERYDAY = [
         r"\bdid NATO (?:\w+ )?(?:start|begin|get started|come into being|come about)\b",
         "was NATO founded",
     ),
+    (
+        r"\b(?:had|held) (?:the|that|this|his|her) (?:job|post|role|position|office) before\b",
+        "was the predecessor of",
+    ),
+    (r"\bpreceded\b", "was the predecessor of"),
     (r"\b(?:ran|led|headed) NATO\b", "was Secretary General"),
     (r"\b(?:runs|leads|heads) NATO\b", "is Secretary General"),
     # People by nationality, for their state: "When did the Finns join?"
@@ -367,7 +372,7 @@ _CAUSED = (
 _ROLE_NOUNS = re.compile(
     r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
     r"boss|chief|spokes\w*|commander|official|general|king|queen|chancellor|pilot|crew|"
-    r"soldier|officer|diplomat|envoy)s?\b",
+    r"soldier|officer|diplomat|envoy|predecessor|successor)s?\b",
     re.IGNORECASE,
 )
 _ROLE_WORDS = r"secretar(y|ies)[- ]general|leaders?|ministers?|presidents?|officials?"

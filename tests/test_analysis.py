@@ -90,6 +90,7 @@ def test_chat_shorthand_is_spelled_out() -> None:
         ("Which states founded NATO?", "Which states founded NATO?"),
         ("Name the countries that set up NATO", "Name the founding members of NATO"),
         ("Who led NATO in 2003?", "Who was Secretary General in 2003?"),
+        ("Who had the job before Solana?", "Who was the predecessor of Solana?"),
         # Only before an article: "What triggered the request?" asks for a cause.
         ("What triggered the request?", "What triggered the request?"),
     ],
@@ -102,6 +103,10 @@ def test_a_sentence_before_the_question_is_a_preamble_unless_the_question_checks
     assert main_question("Writing on the Oslo talks. Who chaired them?") == "Who chaired them?"
     checked = "I read that Norway asked twice. Is that right?"
     assert main_question(checked) == checked
+
+
+def test_a_predecessor_is_a_person() -> None:
+    assert analyse("Who was the predecessor of Solana?").wanted == frozenset({"PERSON"})
 
 
 def test_a_count_skips_the_adjective_before_its_noun() -> None:
