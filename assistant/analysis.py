@@ -427,6 +427,7 @@ class Question:
     relative: tuple[str, str] | tuple[()] = ()
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
+    speculation: str = ""  # "forecast" or "opinion": see `speculative`
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -640,6 +641,7 @@ def _analyse(question: str) -> Question:
         excluded=excluded,
         predicate=_predicate(asserted) if asserted is not None else (),
         agent=_agent(asserted) if asserted is not None else "",
+        speculation=_speculation(main_doc),
         bridge=(_bridge(doc) or _topic(spelled))
         if kind not in ("list", "comparison") and not inner
         else (),
@@ -773,7 +775,11 @@ def speculative(question: str) -> str:
     "Who will replace ...?", "Is NATO going to ...?"), "opinion" when it asks for a
     judgement ("Should NATO have ...?", "Was Poland right to ...?"), else "". Only the
     main clause counts: "... announced that his government would ask" reports a plan."""
-    doc = nlp()(main_question(spell_out(question)))
+    return analyse(question).speculation
+
+
+def _speculation(doc: Any) -> str:
+    """What `speculative` says, read from the parse of the main question."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return ""
@@ -805,14 +811,18 @@ def _agent(doc: Any) -> str:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return ""
-    doers = [c for c in root.children if c.dep_ == "nsubj"]
-    doers += [g for c in root.children if c.dep_ == "agent" for g in c.children]
-    for doer in doers:
+    for doer in doers(root):
         if doer.ent_type_ in ("GPE", "NORP", "PERSON", "ORG"):
             return str(next(e.text for e in doc.ents if e.start <= doer.i < e.end))
         if doer.pos_ == "PROPN":  # a name the model did not tag: "Does Stoltenberg ...?"
             return " ".join(t.text for t in doer.subtree if t.pos_ == "PROPN")
     return ""
+
+
+def doers(verb: Any) -> list[Any]:
+    """Who does a verb's act: its subject, or the "by" phrase of a passive verb."""
+    found = [c for c in verb.children if c.dep_ == "nsubj"]
+    return found + [g for c in verb.children if c.dep_ == "agent" for g in c.children]
 
 
 def _infinitive(token: Any) -> bool:

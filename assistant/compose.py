@@ -305,10 +305,10 @@ def answer(
         return listing(q, ranked, sources)
     if q.kind == "comparison" and len(q.sides) >= 2:
         return comparison(q, ranked, sources, per_side)
-    lead = pick(q, ranked, at)
-    parts: list[str] = []
     if q.kind == "yes-no" and _nothing_since(q, ranked):
         return refusal()
+    lead = pick(q, ranked, at)
+    parts: list[str] = []
     if q.kind == "yes-no":
         said, lead = polar(q, ranked)
         doubt = [
@@ -550,9 +550,9 @@ def _other_agent(q: Question, sentence: str) -> bool:
         said = text.base_term(text.stem(token.lemma_.lower()))
         if token.pos_ not in ("VERB", "AUX") or said[:4] != verb[:4]:
             continue
-        doers = [c for c in token.children if c.dep_ == "nsubj"]
-        doers += [g for c in token.children if c.dep_ == "agent" for g in c.children]
-        named = [d for d in doers if d.ent_type_ in ("GPE", "NORP", "PERSON", "ORG")]
+        named = [
+            d for d in analysis.doers(token) if d.ent_type_ in ("GPE", "NORP", "PERSON", "ORG")
+        ]
         if named and not any(
             _mentions(" ".join(t.text for t in d.subtree), q.agent) for d in named
         ):

@@ -78,15 +78,16 @@ def entities(question: str) -> list[str]:
     rest = _ARTICLE.sub(lambda m: "," + " " * (len(m.group()) - 1), question)
     for match in _ENTITY.finditer(rest):
         value = match.group()
-
-        def plain(word: str) -> str:  # "What's" is "what"
-            return re.sub(r"['’]s$", "", word.lower())
-
-        if plain(value.split()[0]) in _NOT_NAMES:
+        if _plain(value.split()[0]) in _NOT_NAMES:
             value = " ".join(value.split()[1:])
-        if value and plain(value) not in _NOT_NAMES:
+        if value and _plain(value) not in _NOT_NAMES:
             found.append((match.start(), value))
     return list(dict.fromkeys(value for _, value in sorted(found)))
+
+
+def _plain(word: str) -> str:
+    """A word in lower case without its possessive: "What's" is "what"."""
+    return re.sub(r"['’]s$", "", word.lower())
 
 
 _HE = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
