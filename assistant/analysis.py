@@ -327,12 +327,12 @@ _PLURAL_HEADS = {
 _PERSON_ROLES = re.compile(
     r"\b(who|whom|whose|person|leader|secretary[- ]general|secretary|minister|president|"
     r"ambassador|chair(man|woman|person)?|head|boss|chief|spokes(man|woman|person)|commander|"
-    r"official|pilots?|crew|soldiers?|officers?|diplomats?|envoys?)\b",
+    r"official|pilots?|crew|soldiers?|officers?|diplomats?|envoys?|generals?|saceur)\b",
     re.IGNORECASE,
 )
 # Questions for a name: "What name did NATO give ...", "What was the village called?".
-_THING_NOUNS = r"(?:operation|mission|activity|exercise|initiative|deployment)"
-_THINGS = r"\b(?:which|what) (?:\w+ )?" + _THING_NOUNS + r"\b"
+THING_NOUNS = r"(?:operation|mission|activity|exercise|initiative|deployment)"
+_THINGS = r"\b(?:which|what) (?:\w+ )?" + THING_NOUNS + r"\b"
 _NAME_ASKED = (
     r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|" + _THINGS + "|"
     r"\bwhat(?:['’]s| is| are) (?:\w+ ){1,3}calling\b|"
@@ -370,9 +370,9 @@ _CAUSED = (
     "drive drove compel compelled"
 ).split()
 _ROLE_NOUNS = re.compile(
-    r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|chair\w*|head|"
-    r"boss|chief|spokes\w*|commander|official|general|king|queen|chancellor|pilot|crew|"
-    r"soldier|officer|diplomat|envoy|predecessor|successor)s?\b",
+    r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|"
+    r"chair\w*|head|boss|chief|spokes\w*|commander|official|general|king|"
+    r"queen|chancellor|pilot|crew|soldier|officer|diplomat|envoy|predecessor|successor)s?\b",
     re.IGNORECASE,
 )
 _ROLE_WORDS = r"secretar(y|ies)[- ]general|leaders?|ministers?|presidents?|officials?"
@@ -428,6 +428,7 @@ class Question:
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
     speculation: str = ""  # "forecast" or "opinion": see `speculative`
+    past: bool = False  # the main question's verb is in the past: "Who chaired ...?"
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -463,7 +464,7 @@ class Question:
 def thing_asked(question: str) -> str:
     """The kind of named thing a question asks for ("operation" in "Which operation
     followed ...?"), or ''."""
-    found = re.search(r"\b" + _THING_NOUNS + r"|\bthing\b", question, re.IGNORECASE)
+    found = re.search(r"\b" + THING_NOUNS + r"|\bthing\b", question, re.IGNORECASE)
     return found.group().lower() if found else ""
 
 
@@ -642,6 +643,7 @@ def _analyse(question: str) -> Question:
         predicate=_predicate(asserted) if asserted is not None else (),
         agent=_agent(asserted) if asserted is not None else "",
         speculation=_speculation(main_doc),
+        past=any(t.tag_ == "VBD" for t in main_doc),
         bridge=(_bridge(doc) or _topic(spelled))
         if kind not in ("list", "comparison") and not inner
         else (),

@@ -107,15 +107,31 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         # or the speaker's words ("Russia denied ...") before one nearly as good that
         # only follows ("... following a request"), even if it names fewer of the
         # question's names.
+        # A sentence dated to the month of the question's date is about the same
+        # occasion even when it names it otherwise ("the meeting on 28 July 2015" and
+        # "Turkey invoked Article 4 in July 2015 because ...").
         strong = [
             c
             for c in ranked[:10]
             if c.features["type_match"] >= 1.0
-            and c.score >= 0.8 * best.score
             and c.features["hedged"] < 1.0
-            and c.features["entity_cover"] > 0
+            and (
+                (c.score >= 0.8 * best.score and c.features["entity_cover"] > 0)
+                or (c.score >= 0.5 * best.score and _same_month(q, c.quote))
+            )
         ]
         good = strong + [c for c in good if c not in strong]
+    if q.kind == "name" and analysis.thing_asked(q.text):
+        # "Which activity ...?": a name said to be an activity before a better-scored
+        # sentence whose name may be anything.
+        said = [
+            c
+            for c in ranked[:10]
+            if c.features["type_match"] >= 1.0
+            and c.features["hedged"] < 1.0
+            and c.score >= 0.5 * best.score
+        ]
+        good = said + [c for c in good if c not in said]
     best = good[0]
     if at is not None:
         return max(good, key=lambda c: (_fits_date(c, at), c.score))
@@ -153,6 +169,13 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
         )
     return best
+
+
+def _same_month(q: Question, sentence: str) -> bool:
+    """True when the question names a day or month and the sentence dates something to
+    that month."""
+    asked = [a // 100 for a in text.date_values(q.text) if a % 10000]
+    return any(d // 100 in asked for d in text.date_values(sentence))
 
 
 def _says_first(q: Question, sentence: str) -> bool:

@@ -50,20 +50,25 @@ _HEDGES = re.compile(
 # Role words that narrow a person question: 'the ambassador who spoke' is not any person.
 _ROLES = re.compile(
     r"\b(secretar(?:y|ies)[- ]generals?|secretar(?:y|ies)|ministers?|presidents?|ambassadors?|"
-    r"chair\w*|spokes\w*|commanders?|prime ministers?|chancellors?|kings?|queens?|generals?|"
-    r"pilots?|crews?|soldiers?|officers?|diplomats?|envoys?)\b",
+    r"chair\w*|spokes\w*|commanders?|prime ministers?|chancellors?|kings?|"
+    r"queens?|generals?|pilots?|crews?|soldiers?|officers?|diplomats?|envoys?|saceur|sact)\b",
     re.IGNORECASE,
 )
 
 
+# Military offices that answer for one another: a general may be asked for as a commander.
+_SAME_OFFICE = {"saceur": "commander", "sact": "commander", "general": "commander"}
+
+
 def _roles(said: str) -> set[str]:
     """The offices a text names, each word stemmed: 'Secretaries General' is 'secretar general'."""
-    return {
+    found = {
         " ".join(
             text.stem(re.sub(r"ies$", "y", w)) for w in m.group().lower().replace("-", " ").split()
         )
         for m in _ROLES.finditer(said)
     }
+    return {_SAME_OFFICE.get(r, r) for r in found}
 
 
 _EVENTS = re.compile(
@@ -137,8 +142,9 @@ def hedged(sentence: str) -> float:
     return 0.4 if text.REPORTED.search(sentence) else 0.0
 
 
-def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
-    """How well a sentence holds the kind of thing the question asks for (0 to 1)."""
+def type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:
+    """How well a sentence holds the kind of thing the question asks for (0 to 1); the
+    context is the passage around the sentence."""
     kind = question.target if question.kind == "list" else question.kind
     if kind == "outcome":
         # The question dates the event; what followed it may come later, not before.
@@ -161,7 +167,7 @@ def type_match(question: Question, quote: str, found: Sequence[str]) -> float:
     if kind == "name" and question.kind != "list" and found:
         # "Which operation ...?" is best answered by a name that says it is one.
         thing = analysis.thing_asked(question.text)
-        return 1.0 if not thing or any(thing in text.fold(f) for f in found) else 0.6
+        return 1.0 if not thing or any(_is_a(f, thing, context or quote) for f in found) else 0.6
     if kind in ("place", "organisation", "name"):
         return min(1.0, len(found) / 2) if question.kind == "list" else float(bool(found))
     if kind == "date":
@@ -243,6 +249,19 @@ def missing_names(question: Question, passages: Sequence[Passage], own: str) -> 
     return missing
 
 
+def _is_a(name: str, thing: str, context: str) -> bool:
+    """True when the name is said to be a thing of that kind: "Operation Display
+    Deterrence", "NATO's Eastern Sentry activity", "Eastern Sentry is a NATO military
+    activity"."""
+    folded, said = text.fold(name), text.fold(context)
+    # An activity asked for may be called an operation or a mission.
+    kind = thing if thing == "thing" else analysis.THING_NOUNS
+    if re.search(rf"\b{kind}\b", folded):
+        return True
+    name_ = re.escape(folded)
+    return bool(re.search(rf"\b{name_}\b(?: (?:is|was) an?)?(?: [\w-]+){{0,3}} {kind}\b", said))
+
+
 class ExtractiveGenerator:
     """Composes a short answer from retrieved sentences, each ending with its [n]."""
 
@@ -302,7 +321,9 @@ class ExtractiveGenerator:
                 "semantic": max(0.0, float(semantic)),
                 "relevance": min(1.0, passage.score),
                 "dense": max(0.0, passage.dense) / top_dense,
-                "type_match": type_match(question, quote, cand.named(wanted, question)),
+                "type_match": type_match(
+                    question, quote, cand.named(wanted, question), passage.text
+                ),
                 "entity_cover": (sum(n in folded for n in names) / len(names)) if names else 0.5,
                 "year_match": float(any(y in quote for y in question.years))
                 if question.years
@@ -390,6 +411,8 @@ class ExtractiveGenerator:
             return refusal()
         if q.kind in ("number", "yes-no") and search is not None:
             ranked = _merged_candidates(ranked, self.candidates(q, search(q.text, 30)))
+        if search is not None and (held := self._holder(q, ranked, search)):
+            return held
         return compose.answer(q, ranked)
 
     def _sides(
@@ -528,7 +551,41 @@ class ExtractiveGenerator:
         ranked = self.candidates(outer, search(outer.text, 8))
         if not ranked or not self._answers(outer, ranked, outer.text):
             return None
-        return compose.answer(outer, ranked, event=event)
+        return self._holder(outer, ranked, search) or compose.answer(outer, ranked, event=event)
+
+    def _holder(
+        self, q: Question, ranked: Sequence[Candidate], search: Search, at: int | None = None
+    ) -> Draft | None:
+        """'Who chaired the meeting held after the drones?' answered by an office ("The
+        Secretary General chairs the Council"): name who held the office when the event
+        took place, with the office's sentence after. None when the best sentence names
+        a person, is not about an office, or no one is found in the office at that date."""
+        if q.kind != "person" or not (q.past or q.years) or _NAME_ASKED.search(q.text):
+            return None  # "Who chairs the Council?" is answered by the office
+        lead = compose.pick(q, ranked)
+        office = _ROLES.search(lead.quote)
+        # The office is what the sentence is about (its first words), and no one is named.
+        if office is None or len(lead.quote[: office.start()].split()) > 2:
+            return None
+        if any(e.label == "PERSON" for e in lead.entities):
+            return None
+        dates = [at] if at else text.date_values(lead.quote)
+        found = None if dates else self._dated(q.text, search)
+        when = min(dates) if dates else found[1] if found else None
+        if not when:
+            return None
+        asked = f"Who was the {office.group()} {text.spoken_date(when)}?"
+        outer = dataclasses.replace(analysis.analyse(asked), years=(str(when // 10000),))
+        held = [
+            c
+            for c in self.candidates(outer, search(asked, 8))
+            if c.features["type_match"] >= 1.0
+            and _roles(office.group()) <= _roles(c.quote)
+            and c.named(frozenset({"PERSON"}), outer)
+        ]
+        if not held:
+            return None
+        return compose.answer(outer, held, at=when, event=lead)
 
     def _two_step(
         self, q: Question, passages: Sequence[Passage], search: Search, own: str
@@ -549,7 +606,8 @@ class ExtractiveGenerator:
         ranked = self.candidates(outer, _merged(search(outer_text, 8), passages))
         if not ranked or not self._answers(outer, ranked, own):
             return refusal()
-        return compose.answer(outer, ranked, at=when, event=event)
+        held = self._holder(outer, ranked, search, at=when)
+        return held or compose.answer(outer, ranked, at=when, event=event)
 
 
 def _on_side(day: int, when: int, before: bool) -> bool:

@@ -468,3 +468,27 @@ def test_a_count_of_one_kind_of_harm_is_no_answer_for_another(nato: Assistant) -
 def test_what_followed_an_event_is_found_in_another_document(nato: Assistant) -> None:
     answer = nato.ask("What did NATO do in the days after Poland's request of September 2025?")
     assert not answer.refused and "Eastern Sentry" in answer.answer.split(". ")[0]
+
+
+def test_an_office_that_did_something_is_named_by_its_holder_then(nato: Assistant) -> None:
+    # The sources say the Secretary General chairs the Council and who held the office.
+    answer = nato.ask("Who presided over the Council session that followed Poland's 2025 request?")
+    assert not answer.refused and "Rutte" in answer.answer
+    # A general asked for is found as the commander who held that post at the time.
+    briefed = nato.ask("Which general briefed the Council at the meeting Estonia asked for?")
+    assert "Grynkewich" in briefed.answer
+
+
+def test_who_holds_an_office_now_is_answered_with_the_office(nato: Assistant) -> None:
+    answer = nato.ask("Who chairs the North Atlantic Council?")
+    assert answer.answer.startswith("The NATO Secretary General chairs"), answer.answer
+
+
+def test_a_reason_dated_to_the_month_of_the_meeting_asked_about(nato: Assistant) -> None:
+    answer = nato.ask("What was behind the Council meeting of 28 July 2015?")
+    assert not answer.refused and "Suru" in answer.answer.split(". ")[0], answer.answer
+
+
+def test_a_name_the_sources_call_an_activity_answers_which_activity(nato: Assistant) -> None:
+    answer = nato.ask("Tell me the name of the NATO activity begun after drones crossed into Poland")
+    assert answer.answer.startswith("Eastern Sentry"), answer.answer
