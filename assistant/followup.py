@@ -250,6 +250,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             return previous.replace(old[0], new, 1)
         return f"{previous.rstrip(' ?')} {new}?"
     context = [e for e in entities(previous) if e not in question]
+    own = [e for e in entities(question) if not e.startswith("Article")]
+    if item and _refers_by_position(question) and not own:
+        # "the second one" has been found: left in, its "second" would be searched for.
+        question = _ORDINAL.sub(lambda m: f"that {m.group(2)}", question, count=1)
     if item:
         # The answer's subject ("Turkey, five times: ...") and the item it listed.
         # An item that names its own subject ("Estonia on 19 September ...") needs no other.

@@ -102,6 +102,16 @@ def test_an_ordinal_over_clauses_takes_the_whole_item_with_its_own_subject() -> 
     standalone = rewrite("How long did the second one last?", history)
     assert "Denmark on 9 June 1999 after a blockade" in standalone
     assert "Norway" not in standalone and "Council met" not in standalone
+    # Once found, the item's position is no longer asked: "second" would be searched for.
+    assert own_words(standalone) == "How long did that one last?"
+
+
+def test_an_ordinal_in_a_question_that_names_its_own_subject_is_kept() -> None:
+    history = [
+        Turn("user", "Which ally asked the most often?"),
+        Turn("assistant", "Denmark, three times: 1994, June 1999 and 2005 [1]."),
+    ]
+    assert "the last time" in rewrite("When did Norway ask the last time?", history)
 
 
 def test_a_described_item_is_the_one_that_holds_the_word() -> None:
