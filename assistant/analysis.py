@@ -118,6 +118,7 @@ _SHORTHAND = {
     "wen": "when",
     "whn": "when",
     "y": "why",
+    "r": "are",
     "incl": "including",
     "whens": "when is",
     "u": "you",
@@ -156,8 +157,10 @@ _SHORTHAND = {
     "usa": "USA",
     "us": "us",
 }
+# A possessive is spelled out too: "the NAC's statement".
 _SHORTHAND_RE = re.compile(
-    r"(?<![\w'’])(" + "|".join(re.escape(k) for k in _SHORTHAND) + r")(?![\w'’])", re.IGNORECASE
+    r"(?<![\w'’])(" + "|".join(re.escape(k) for k in _SHORTHAND) + r")(?!\w)(?!['’](?!s\b))",
+    re.IGNORECASE,
 )
 # Everyday wording for what sources word otherwise, spelled the sources' way before
 # analysis and retrieval: a small thesaurus of the domain's acts and offices, not of

@@ -154,7 +154,10 @@ def type_match(question: Question, quote: str, found: Sequence[str], context: st
     elif text.date_conflict(question.text, quote):
         return 0.0
     if kind == "person":
-        roles, said = _roles(question.text), _roles(quote)
+        # The office asked for is the first the question names: "the ambassador who
+        # handed the request to the Secretary General" asks for an ambassador.
+        first = _ROLES.search(analysis.main_question(question.text))
+        roles, said = _roles(first.group() if first else ""), _roles(quote)
         if roles and not roles & said:
             return 0.0
         if found:

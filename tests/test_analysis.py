@@ -68,6 +68,11 @@ def test_chat_shorthand_is_spelled_out() -> None:
     assert q.text.startswith("who is the Secretary General right now")
     assert q.kind == "person" and q.order == "latest"
     assert analyse("wat is art 4").text == "what is Article 4"
+    # A possessive is spelled out with its owner; a contraction is left alone.
+    assert analysis.spell_out("the nac's reply r late") == (
+        "the North Atlantic Council's reply are late"
+    )
+    assert analysis.spell_out("u're") == "u're"
 
 
 @pytest.mark.parametrize(

@@ -490,5 +490,17 @@ def test_a_reason_dated_to_the_month_of_the_meeting_asked_about(nato: Assistant)
 
 
 def test_a_name_the_sources_call_an_activity_answers_which_activity(nato: Assistant) -> None:
-    answer = nato.ask("Tell me the name of the NATO activity begun after drones crossed into Poland")
+    answer = nato.ask(
+        "Tell me the name of the NATO activity begun after drones crossed into Poland"
+    )
     assert answer.answer.startswith("Eastern Sentry"), answer.answer
+
+
+def test_the_office_asked_for_is_the_first_the_question_names(nato: Assistant) -> None:
+    # The sources name the Secretary General of 2022, not the ambassador who handed over
+    # the request.
+    answer = nato.ask(
+        "What was the name of the Polish ambassador who gave the joint request to the Secretary "
+        "General in 2022?"
+    )
+    assert answer.refused, answer.answer
