@@ -378,6 +378,12 @@ _ROLE_NOUNS = re.compile(
     r"queen|chancellor|pilot|crew|soldier|officer|diplomat|envoy|predecessor|successor)s?\b",
     re.IGNORECASE,
 )
+# What a list may ask for that no name answers: "what kinds of support", "at what levels".
+_ABSTRACT = frozenset(
+    "kinds types sorts forms levels ways steps stages things conditions criteria measures "
+    "rules procedures grounds circumstances aspects elements functions tasks powers options "
+    "factors means methods principles purposes".split()
+)
 _ROLE_WORDS = r"secretar(y|ies)[- ]general|leaders?|ministers?|presidents?|officials?"
 _YES_NO_OPENERS = frozenset(
     "is are was were do does did has have had can could will would should may might must "
@@ -451,6 +457,15 @@ class Question:
             # F-35s"), not by an island.
             return frozenset({"GPE", "NORP"})
         return WANTED.get(kind, frozenset())
+
+    @property
+    def unnamed_items(self) -> bool:
+        """A list whose items no name answers: "what kinds of support", "at what levels"."""
+        return (
+            self.kind == "list"
+            and self.target == "name"
+            and (self.focus is None or self.focus in _ABSTRACT)
+        )
 
     @property
     def subjects(self) -> list[str]:

@@ -838,9 +838,22 @@ def _subject(name: str, quote: str) -> bool:
 
 
 def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft:
-    """A list: the items gathered across the best sentences, one item per entity."""
+    """A list: the items gathered across the best sentences, one item per entity; items
+    no name answers are given as the sentence that lists them."""
     labels = WANTED.get(q.target, frozenset())
     best = ranked[0].score
+    if q.unnamed_items:
+        series = [
+            c
+            for c in ranked[:8]
+            if c.score >= 0.3 * best
+            and not c.features["hedged"]
+            and c.features["type_match"] >= 1.0
+        ]
+        lead = series[0] if series else pick(q, ranked)
+        return sources.draft(
+            [sources.sentence(lead), *map(sources.sentence, _more(lead, ranked, 1))]
+        )
     items: dict[str, tuple[str, Candidate]] = {}
     used: list[Candidate] = []
     wide = [c for c in ranked if c.score >= 0.25 * best and c.features["hedged"] < 1.0]

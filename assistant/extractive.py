@@ -146,6 +146,9 @@ def type_match(question: Question, quote: str, found: Sequence[str], context: st
     """How well a sentence holds the kind of thing the question asks for (0 to 1); the
     context is the passage around the sentence."""
     kind = question.target if question.kind == "list" else question.kind
+    if question.unnamed_items:
+        # A series of things, not of names: "France, Germany and Belgium" lists states.
+        return 1.0 if text.SERIES.search(quote) and len(found) < 3 else 0.3
     if kind == "outcome":
         # The question dates the event; what followed it may come later, not before.
         event, after = text.date_values(question.text), text.date_values(quote)

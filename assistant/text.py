@@ -142,6 +142,8 @@ def _span(body: str, start: int, end: int, offset: int) -> Iterator[tuple[int, i
         yield offset + start + lead, offset + start + lead + len(piece.strip())
 
 
+# A series of three or more: "the territorial integrity, political independence or security".
+SERIES = re.compile(r"\w[^,.;:]*, [^,.;:]+,? (?:and|or) \w", re.IGNORECASE)
 # Words that report a claim: 'NATO said that ...', 'according to Rutte'.
 REPORTED = re.compile(r"\b(says?|said|wrote|claims?|according to|reports?|reported)\b", re.I)
 

@@ -51,6 +51,10 @@ def test_list_items_get_their_own_type() -> None:
     assert analyse("Name every Secretary General who chaired a session.").target == "person"
     # A plural the analysis has no type for still lists named things.
     assert analyse("List the signatories of the letter.").target == "name"
+    # Kinds, levels or steps are not named things: a sentence that lists them answers.
+    assert analyse("What kinds of aid did the allies offer?").unnamed_items
+    assert analyse("In which ways can a member leave?").unnamed_items
+    assert not analyse("List the signatories of the letter.").unnamed_items
 
 
 def test_a_capitalised_first_word_is_not_a_name() -> None:
