@@ -221,6 +221,11 @@ _EVERYDAY = [
         "was the predecessor of",
     ),
     (r"\bpreceded\b", "was the predecessor of"),
+    (
+        r"\bwho did (.+?) (?:replace|succeed|take over from|follow)\b",
+        r"who was the predecessor of \1",
+    ),
+    (r"\b(?:replaced|took over from)\b(?= \w)", "succeeded"),
     (r"\b(?:ran|led|headed) NATO\b", "was Secretary General"),
     (r"\b(?:runs|leads|heads) NATO\b", "is Secretary General"),
     # People by nationality, for their state: "When did the Finns join?"
@@ -435,6 +440,9 @@ class Question:
     # answer comes before or after, and which way.
     relative: tuple[str, str] | tuple[()] = ()
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
+    # "How many years passed between X and Y?": the unit asked for ("years", "days", or
+    # "" for "how long") and the two events, each to be dated.
+    interval: tuple[str, str, str] | tuple[()] = ()
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
     speculation: str = ""  # "forecast" or "opinion": see `speculative`
     past: bool = False  # the main question's verb is in the past: "Who chaired ...?"
@@ -668,6 +676,7 @@ def _analyse(question: str) -> Question:
         # Which occasion came before or after: asked as a time or as the occasion itself.
         relative=_relative(spelled) if kind in ("date", "other", "definition", "name") else (),
         setting=_setting(spelled, entities) if kind == "yes-no" else (),
+        interval=_interval(spelled, entities),
     )
 
 
@@ -929,6 +938,39 @@ def _main_clause(question: str, doc: Any) -> Any:
         return nlp()(cause[1])
     head = re.split(_SUBORDINATE, question, maxsplit=1)[0]
     return nlp()(head) if head != question and len(head.split()) >= 3 else doc
+
+
+_HOW_LONG = re.compile(
+    r"\bhow (?:many (?P<unit>years|months|weeks|days)|long)\b\s*(?P<rest>.*?)[?.!\s]*$",
+    re.IGNORECASE,
+)
+_SPAN_OF = re.compile(
+    r"\b(?:between|separated?|separating|from)\s+(?P<a>.+?)\s+(?:and|to)\s+(?P<b>.+)", re.I
+)
+_LATER = re.compile(
+    r"^(?:\w+\s+){0,2}?(?:after|before)\s+(?P<a>.+)\s+(?:did|was|were|had|has|does|do)\s+(?P<b>.+)",
+    re.I,
+)
+
+
+def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str] | tuple[()]:
+    """The time asked for between two events, and the events: ("years", "Poland joining
+    NATO", "Poland first invoke Article 4") for "How many years after joining NATO did
+    Poland first invoke Article 4?". Empty unless the question asks for the time between
+    two events it names."""
+    asked = _HOW_LONG.search(question)
+    if not asked:
+        return ()
+    rest = asked.group("rest")
+    found = _SPAN_OF.search(rest) or _LATER.search(rest)
+    if not found:
+        return ()
+    first, second = found.group("a").strip(" ,"), found.group("b").strip(" ,")
+    if found.re is _LATER and re.match(r"\w+ing\b", first):
+        # "after joining NATO did Poland ...": the second event's subject is the first's.
+        subject = [e.text for e in entities if e.label != "LAW" and second.startswith(e.text)]
+        first = f"{subject[0]} {first}" if subject else first
+    return (asked.group("unit") or "").lower(), first, second
 
 
 _NEIGHBOUR = re.compile(

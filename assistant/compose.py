@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant import analysis, text
 from assistant.analysis import WANTED, Question, short_name
+from assistant.followup import own_words
 from assistant.schema import Citation, Draft, refusal
 
 if TYPE_CHECKING:
@@ -92,6 +93,10 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     # Sentences about the question's own subject, stating facts rather than doubts; an
     # order ("the latest") looks further down, since the newest fact may be worded apart.
     cover = max(c.features["entity_cover"] for c in ranked[:5])
+    if own_words(q.text) != q.text:
+        # A follow-up's names are borrowed from earlier turns to place it: any of them
+        # ties a sentence to the subject ("when did the council meet on it?").
+        cover = min(cover, 0.01)
     floor = 0.25 if q.order and at is None else 0.6
     typed = max(c.features["type_match"] for c in ranked[:10] if c.score >= 0.5 * best.score)
     good = [
@@ -382,6 +387,10 @@ def doubted(q: Question, ranked: Sequence[Candidate]) -> list[Candidate]:
     sentence at the top, about the question's subject as fully as any, that calls it
     unconfirmed."""
     cover = max(c.features["entity_cover"] for c in ranked[:5])
+    if own_words(q.text) != q.text:
+        # A follow-up's names are borrowed from earlier turns to place it: any of them
+        # ties a sentence to the subject ("when did the council meet on it?").
+        cover = min(cover, 0.01)
     return [
         c
         for c in ranked[:2]

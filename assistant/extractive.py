@@ -57,6 +57,8 @@ _ROLES = re.compile(
 
 
 # Military offices that answer for one another: a general may be asked for as a commander.
+# How much a term a follow-up borrowed from earlier turns weighs against its own words.
+BORROWED_WEIGHT = 0.5
 _SAME_OFFICE = {"saceur": "commander", "sact": "commander", "general": "commander"}
 
 
@@ -302,7 +304,10 @@ class ExtractiveGenerator:
             return []
         q_terms = set(text.terms(question.text))
         q_pairs = text.bigrams(question.text)
-        weights = {t: self.idf(t) for t in q_terms}
+        # What a follow-up borrowed from earlier turns places the question; its own
+        # words say what it asks, and weigh more.
+        own = text.term_set(own_words(question.text))
+        weights = {t: self.idf(t) * (1.0 if t in own else BORROWED_WEIGHT) for t in q_terms}
         total = sum(weights.values()) or 1.0
         top_dense = max((p.dense for p in passages), default=0.0) or 1.0
         names = [text.fold(n) for n in question.names]
@@ -392,6 +397,10 @@ class ExtractiveGenerator:
             placed = self._relative(q, search)
             if placed is not None:
                 return placed
+        if q.interval and search is not None:
+            between = self._between(q, search)
+            if between is not None:
+                return between
         if q.inner and q.kind not in ("list", "comparison") and search is not None:
             return self._two_step(q, passages, search, own)
         if q.bridge and search is not None:
@@ -480,7 +489,7 @@ class ExtractiveGenerator:
         event = compose.pick(inner, stated)
         dates = [
             d
-            for d in text.date_values(event.quote)
+            for d in _near_names(inner, event.quote)
             if not inner.years or str(d // 10000) in inner.years
         ]
         if not dates or event.features["type_match"] < 0.6:
@@ -537,6 +546,25 @@ class ExtractiveGenerator:
         parts = [mention[0].upper() + mention[1:] + ".", sources.sentence(lead)]
         parts.append(sources.sentence(event))
         return sources.draft(parts)
+
+    def _between(self, q: Question, search: Search) -> Draft | None:
+        """'How many years passed between X and Y?': date each event, then say the time
+        between the dates, with the sentence that dates each. None when either event
+        cannot be dated, both date to the same day, or the dates are too vague for the
+        unit asked."""
+        if not q.interval:
+            return None
+        unit, first, second = q.interval
+        dated = [self._dated(event, search) for event in (first, second)]
+        if dated[0] is None or dated[1] is None:
+            return None
+        (one, start), (other, end) = dated[0], dated[1]
+        said = text.elapsed(start, end, unit) if start != end else None
+        if said is None:
+            return None
+        sources = compose.Sources()
+        events = [sources.sentence(c) for c in ([one] if one is other else [one, other])]
+        return sources.draft([said[0].upper() + said[1:] + ".", *events])
 
     def _bridged(self, q: Question, search: Search) -> Draft | None:
         """'The NATO chief who unveiled Eastern Sentry used to be prime minister of which
@@ -614,6 +642,23 @@ class ExtractiveGenerator:
             return refusal()
         held = self._holder(outer, ranked, search, at=when)
         return held or compose.answer(outer, ranked, at=when, event=event)
+
+
+def _near_names(q: Question, sentence: str) -> list[int]:
+    """The dates a sentence gives, only those nearest the question's subjects (else its
+    names) when it dates several: 'Spain joined NATO in 1982, and ... Poland joined in 1999' dates
+    Poland's joining to 1999."""
+    found = text.dates_at(sentence)
+    places = [
+        m.start()
+        for name in q.subjects or q.names
+        for m in re.finditer(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE)
+    ]
+    if not places or len({d for d, _ in found}) < 2:
+        return [d for d, _ in found]
+    gap = {d: min(abs(at - p) for p in places) for d, at in found}
+    nearest = min(gap.values())
+    return [d for d, _ in found if gap[d] == nearest]
 
 
 def _on_side(day: int, when: int, before: bool) -> bool:

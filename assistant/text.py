@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import unicodedata
@@ -290,6 +291,15 @@ _DURATION = re.compile(
 )
 
 
+def dates_at(text: str) -> list[tuple[int, int]]:
+    """The dates a text names, each as (YYYYMMDD, where it starts in the text)."""
+    return [
+        (date_values(m.group())[0], m.start())
+        for m in _DATE_PARTS.finditer(text)
+        if date_values(m.group())
+    ]
+
+
 def date_values(text: str) -> list[int]:
     """The dates a text names as sortable YYYYMMDD numbers (a month alone gives day 00)."""
     found = []
@@ -313,6 +323,38 @@ def spoken_date(value: int) -> str:
         return f"in {year}"
     name = _MONTHS.split("|")[month - 1].capitalize()
     return f"on {day} {name} {year}" if day else f"in {name} {year}"
+
+
+def elapsed(start: int, end: int, unit: str = "") -> str | None:
+    """The time between two YYYYMMDD dates in the unit asked ("years", "months", "weeks",
+    "days", or "" for the fitting one): '19 years', 'almost 15 years', '13 days'. None
+    when the dates are too vague for the unit (days between two months)."""
+    start, end = sorted((start, end))
+    y1, m1, d1 = start // 10000, start // 100 % 100, start % 100
+    y2, m2, d2 = end // 10000, end // 100 % 100, end % 100
+    if d1 and d2 and m1 and m2:
+        days = (dt.date(y2, m2, d2) - dt.date(y1, m1, d1)).days
+        if unit == "days" or (not unit and days < 62):
+            return _plural(days, "day")
+        if unit == "weeks":
+            return _plural(round(days / 7), "week")
+    elif unit in ("days", "weeks"):
+        return None
+    if not (m1 and m2):
+        return None if unit == "months" else _plural(y2 - y1, "year")
+    months = (y2 - y1) * 12 + m2 - m1 - (1 if d1 and d2 and d2 < d1 else 0)
+    if unit == "months" or (not unit and months < 24):
+        return _plural(months, "month")
+    years, rest = divmod(months, 12)
+    if rest >= 10:
+        return f"almost {_plural(years + 1, 'year')}"
+    if rest >= 3:
+        return f"{_plural(years, 'year')} and {_plural(rest, 'month')}"
+    return _plural(years, "year")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def date_mentions(text: str) -> list[str]:

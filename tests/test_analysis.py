@@ -363,3 +363,14 @@ def test_a_subject_described_before_the_question_is_named_first() -> None:
 def test_what_someone_said_is_asked_of_the_speaker() -> None:
     assert analyse("What did Oslo say about the seizure?").kind == "statement"
     assert analysis.speaker("what did oslo say about it?") == "Norway"
+
+
+def test_the_time_between_two_events_names_both_events() -> None:
+    asked = analyse(
+        "How many days were there between Poland's 2025 request and the Estonia meeting?"
+    )
+    assert asked.interval == ("days", "Poland's 2025 request", "the Estonia meeting")
+    # "after joining NATO did Poland ...": the joining is Poland's.
+    later = analyse("how many years after joining nato did poland first invoke article 4")
+    assert later.interval == ("years", "poland joining NATO", "poland first invoke Article 4")
+    assert analyse("How long did Operation Eagle Assist last?").interval == ()

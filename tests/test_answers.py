@@ -515,3 +515,33 @@ def test_a_list_of_kinds_is_answered_by_the_sentence_that_lists_them(nato: Assis
     assert answer.answer.startswith("On 19 February 2003, the Defence Planning Committee")
     levels = nato.ask("In what forms can the Council convene?")
     assert "heads of state and government" in levels.answer
+
+
+def test_the_time_between_two_events_is_worked_out_from_their_dates(nato: Assistant) -> None:
+    # Neither figure is in the sources: each event is dated, then the dates compared.
+    answer = nato.ask(
+        "How many years passed between the first Article 4 request and the joint request "
+        "made when Russia invaded Ukraine?"
+    )
+    assert answer.answer.startswith("19 years."), answer.answer
+    assert "10 February 2003" in answer.answer and "24 February 2022" in answer.answer
+    # A sentence that dates several states dates the one asked of.
+    joined = nato.ask("How many years after joining NATO did Poland first invoke Article 4?")
+    assert joined.answer.startswith("15 years."), joined.answer
+
+
+def test_a_follow_up_is_answered_by_its_own_words_not_by_what_it_borrowed(
+    nato: Assistant,
+) -> None:
+    # The borrowed names (Estonia, the MiG-31s) place the question; "meet" is what it asks.
+    history = [
+        {"role": "user", "content": "Did Estonia ask for Article 4 in 2025?"},
+        {"role": "assistant", "content": "Yes, after three Russian MiG-31s entered its airspace."},
+    ]
+    answer = nato.ask("and when did the council actually meet on it?", history=history)
+    assert answer.answer.startswith("23 September 2025."), answer.answer
+
+
+def test_who_a_holder_replaced_is_the_predecessor(nato: Assistant) -> None:
+    answer = nato.ask("Who did Mark Rutte replace?")
+    assert first_sentence(answer.answer).startswith("Jens Stoltenberg"), answer.answer

@@ -85,3 +85,15 @@ def test_irregular_past_forms_meet_their_base_verb() -> None:
     assert text.base_term(text.stem("meeting")) == text.base_term(text.stem("met"))
     # Words that are also common in another sense keep their own meaning.
     assert text.base_term("left") == "left"
+
+
+def test_time_between_dates_is_said_in_the_unit_asked() -> None:
+    assert text.elapsed(20030210, 20220224, "years") == "19 years"
+    # A year less two weeks is almost a year; order does not matter.
+    assert text.elapsed(20140303, 19990312, "years") == "almost 15 years"
+    assert text.elapsed(20250910, 20250923, "days") == "13 days"
+    assert text.elapsed(20140303, 20250910) == "11 years and 6 months"
+    assert text.elapsed(20011000, 20020500) == "7 months"
+    # Years alone give years, never days.
+    assert text.elapsed(19990000, 20140000, "years") == "15 years"
+    assert text.elapsed(19990000, 20140000, "days") is None
