@@ -156,7 +156,9 @@ def type_match(question: Question, quote: str, found: Sequence[str], context: st
         event, after = text.date_values(question.text), text.date_values(quote)
         if event and after and max(after) < min(event):
             return 0.0
-    elif text.date_conflict(question.text, quote):
+    elif text.date_conflict(own_words(question.text) if kind == "date" else question.text, quote):
+        # A year a follow-up borrowed places it, but does not rule out the date it asks
+        # for ("when did he take office?" after a question about 2025).
         return 0.0
     if kind == "person":
         # The office asked for is the first the question names: "the ambassador who
@@ -307,6 +309,8 @@ class ExtractiveGenerator:
         # What a follow-up borrowed from earlier turns places the question; its own
         # words say what it asks, and weigh more.
         own = text.term_set(own_words(question.text))
+        # A date question asks for the date: a year it borrowed is no evidence.
+        own_years = [y for y in question.years if y in own or question.kind != "date"]
         weights = {t: self.idf(t) * (1.0 if t in own else BORROWED_WEIGHT) for t in q_terms}
         total = sum(weights.values()) or 1.0
         top_dense = max((p.dense for p in passages), default=0.0) or 1.0
@@ -336,9 +340,7 @@ class ExtractiveGenerator:
                     question, quote, cand.named(wanted, question), passage.text
                 ),
                 "entity_cover": (sum(n in folded for n in names) / len(names)) if names else 0.5,
-                "year_match": float(any(y in quote for y in question.years))
-                if question.years
-                else 0.5,
+                "year_match": float(any(y in quote for y in own_years)) if own_years else 0.5,
                 "opening": float(opening),
                 "long": float(len(quote.split()) > 45),
                 "hedged": hedged(quote),

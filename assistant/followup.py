@@ -165,7 +165,8 @@ _POSITION = {
 # "that meeting", "this request": an event the last answer dated.
 _EVENT = re.compile(
     r"\b(that|this|the same|those)\s+(meeting|request|invocation|session|day|incident|attack|"
-    r"consultation|statement|decision|time|year)\b",
+    r"consultation|statement|decision|time|year|point|moment)\b"
+    r"|\b(?:at the time|back then)\b",
     re.IGNORECASE,
 )
 
@@ -261,6 +262,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         named = [e for e in context if not e.startswith("Article") and not text.years(e)]
         named += [e for e in entities(item) if not text.years(e) and text.months(e) != [e]]
         context += [e for e in subjects[:1] if e not in context and not named] + [item]
+        # "Who did he make that decision with?": the person the last answer named.
+        person = _person(re.sub(r"\[\d+\]", "", answers[-1])) if _HE.search(question) else ""
+        if person:
+            question = _HE.sub(lambda m: _named(m, person), question)
+            context = [e for e in context if e not in person and person not in e]
     elif answers and _ANAPHORA.search(question):
         # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.
         said = re.sub(r"\[\d+\]", "", answers[-1])
@@ -270,6 +276,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             if e not in previous and e not in question and text.months(e) != [e]
         ]
         context += [e for e in fresh if e not in context][:1]
+        # "Why did they do it?" after "Turkey, in February 2003": the occasion's date,
+        # when the answer gives one.
+        dated = set(text.date_mentions(said))
+        if len(dated) == 1 and not text.years(question + " ".join(context)):
+            context += dated
         # "What did he say?": the person the last answer, or else question, named.
         person = (_person(said) or _person(previous)) if _HE.search(question) else ""
         # "It" is what the last answer introduced when the last question asked for a

@@ -545,3 +545,14 @@ def test_a_follow_up_is_answered_by_its_own_words_not_by_what_it_borrowed(
 def test_who_a_holder_replaced_is_the_predecessor(nato: Assistant) -> None:
     answer = nato.ask("Who did Mark Rutte replace?")
     assert first_sentence(answer.answer).startswith("Jens Stoltenberg"), answer.answer
+
+
+def test_a_year_a_follow_up_borrowed_does_not_rule_out_the_date_it_asks_for(
+    nato: Assistant,
+) -> None:
+    history = [
+        {"role": "user", "content": "who was nato secretary general during the 2025 drones?"},
+        {"role": "assistant", "content": "Mark Rutte, the former Dutch prime minister."},
+    ]
+    answer = nato.ask("when did he take over?", history=history)
+    assert answer.answer.startswith("1 October 2024."), answer.answer

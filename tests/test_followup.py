@@ -235,3 +235,37 @@ def test_a_follow_up_that_carries_on_in_time_borrows_the_conversation_subject() 
     standalone = rewrite("and what did the Council decide a few days later?", history)
     assert needs_context("and what did the Council decide a few days later?")
     assert "Denmark" in standalone
+
+
+def test_a_pronoun_and_a_described_event_are_both_resolved() -> None:
+    # "he" is the person the last answer named; "that decision" is the occasion it dated.
+    history = [
+        Turn("user", "Which Polish leader announced the Article 4 request?"),
+        Turn("assistant", "Prime Minister Donald Tusk announced it on 10 September 2025."),
+    ]
+    standalone = rewrite("who did he make that decision with?", history)
+    assert standalone.startswith("who did Donald Tusk make that decision with")
+    assert "10 September 2025" in standalone
+
+
+def test_at_that_point_is_the_occasion_the_last_answer_dated() -> None:
+    history = [
+        Turn("user", "Who asked for Article 4 in 2014?"),
+        Turn("assistant", "Poland, on 3 March 2014, over Russia's moves in Crimea."),
+    ]
+    assert "3 March 2014" in rewrite("who was in charge at that point?", history)
+
+
+def test_they_borrows_the_one_date_the_last_answer_gave() -> None:
+    history = [
+        Turn("user", "which country asked for article 4 consultations first?"),
+        Turn("assistant", "Turkey was the first, with a letter in February 2003."),
+    ]
+    standalone = rewrite("why did they feel they needed to?", history)
+    assert "Turkey" in standalone and "February 2003" in standalone
+    # An answer that lists several dates gives none of them to the question.
+    listed = [
+        Turn("user", "Which country has invoked Article 4 the most?"),
+        Turn("assistant", "Turkey, five times: 2003, twice in 2012, 2015 and 2020."),
+    ]
+    assert "2003" not in rewrite("why did they keep asking?", listed)
