@@ -754,6 +754,8 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         # no number at all does not answer a count.
         if not text.has_number(lead.quote) or (harmed and not _harm(lead.quote) & harmed):
             return refusal()
+        if _other_thing(q, lead.quote):
+            return refusal()
         return sources.draft([sources.sentence(lead)])
     names = [text.fold(n) for n in q.names]
 
@@ -811,6 +813,15 @@ _HARMS = {
     "held": r"arrest\w*|detain\w*|captured",
     "missing": r"missing",
 }
+
+
+def _other_thing(q: Question, sentence: str) -> bool:
+    """True when the question counts a thing the sentence never names, in any of the words
+    a count of it is given in: 'how many troops' against 'two F-16 jets and a frigate'."""
+    if not q.focus:
+        return False
+    said = text.base_terms(sentence)
+    return not any(text.stem(w) in said for n in text.counted_nouns(q.focus) for w in n.split())
 
 
 def _harm(text_: str) -> set[str]:

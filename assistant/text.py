@@ -380,6 +380,7 @@ def months(text: str) -> list[str]:
 _SAME_COUNT = (
     ("times", "occasions", "requests", "invocations"),
     ("countries", "states", "allies", "members", "nations"),
+    ("people", "persons", "civilians", "soldiers", "troops", "personnel", "victims"),
 )
 
 
@@ -387,6 +388,7 @@ def counted_nouns(focus: str | None) -> tuple[str, ...]:
     """The nouns a count of `focus` may be stated with ('countries' -> states, allies...)."""
     if not focus:
         return ()
+    focus = re.sub(r"(?<=[^aeiou])ys$", "ies", focus)  # "countrys" is "countries"
     for group in _SAME_COUNT:
         if stem(focus) in {stem(n) for n in group}:
             return (focus, *(n for n in group if n != focus))

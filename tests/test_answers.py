@@ -556,3 +556,12 @@ def test_a_year_a_follow_up_borrowed_does_not_rule_out_the_date_it_asks_for(
     ]
     answer = nato.ask("when did he take over?", history=history)
     assert answer.answer.startswith("1 October 2024."), answer.answer
+
+
+def test_a_count_of_a_thing_no_sentence_names_is_refused(nato: Assistant) -> None:
+    # The sentences give figures for MiG-31s and minutes, not for the F-35s asked about.
+    answer = nato.ask("How many Italian F-35s scrambled to meet the Russian MiG-31s over Estonia?")
+    assert answer.refused, answer.answer
+    # People are counted as civilians or soldiers, and a misspelt plural is still counted.
+    assert "five" in nato.ask("How many people died in the Akçakale shelling?").answer.lower()
+    assert "32" in nato.ask("how many countrys are in nato as of 2025").answer
