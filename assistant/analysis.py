@@ -205,6 +205,9 @@ _EVERYDAY = [
     (r"\b(?:trigger|activate|use|pull)(?=s? (?:Article|art\.?) ?\d)", "invoke"),
     (r"\b(?:triggered|activated|used|pulled)(?= (?:Article|art\.?) ?\d)", "invoked"),
     (r"\bdowned\b", "shot down"),
+    # Into a state's airspace: "crossed into", "flew into" are the sources' "entered".
+    (r"\b(?:cross|crosses|fly|flies|stray|strays) into\b", "enter"),
+    (r"\b(?:crossed|flew|strayed) into\b", "entered"),
     (
         r"\b(?:NATO|the alliance)(?:['’]s)? (?:chief|boss|head|leader|top civilian(?: official)?)\b"
         r"|\b(?:head|chief|leader|boss) of (?:NATO|the alliance)\b",
@@ -321,6 +324,8 @@ _EACH = re.compile(
     r",?\s+and\s+((in|on|at|for|from|by|with)\s+)?(what|who|when|which|why|how|where)\b",
     re.IGNORECASE,
 )
+# "Who was Secretary General in 2012 compared with 2020?": the same question of two things.
+_SET_AGAINST = re.compile(r"\b(?:compared (?:with|to)|as against|versus|vs\.?)\s", re.I)
 # Inner clauses that make a question two-step: "who was ... when Poland first invoked ...".
 _INNER = re.compile(r"\s(?:when|while|at the time (?:of|when|that)|during|at the time)\s+(.+)$")
 _PLURAL_HEADS = {
@@ -661,9 +666,12 @@ def _analyse(question: str) -> Question:
         and len(parts[1].split()) <= 4
         and re.search(r"\b(it|its|they|them|he|she)\b", parts[1], re.I)
     )
+    # "Which countries are they each from?" asks one thing of each, not a list.
+    each = _EACH.search(spelled)
     if (
-        kind not in ("list", "number", "yes-no", "comparison")
-        and _EACH.search(spelled)
+        kind not in ("number", "yes-no", "comparison")
+        and (kind != "list" or (each and each.group(1)))
+        and (each or _SET_AGAINST.search(spelled))
         and not one_subject
     ):
         # "What prompted the 2014 request, and what prompted the 2025 one?", "In which

@@ -1020,10 +1020,11 @@ def comparison(
         if pool:
             top = pool[0].score
             close = [c for c in pool if c.score >= 0.6 * top]
-            # A typed answer by its score; otherwise the sentence about the side itself.
+            # A typed answer stated rather than reported, by its score; otherwise the
+            # sentence about the side itself.
             close.sort(
                 key=lambda c: (
-                    (-c.features["type_match"], -c.score)
+                    (-c.features["type_match"], c.features["hedged"] > 0, -c.score)
                     if typed
                     else (not _subject(side, c.quote), -c.score)
                 )

@@ -47,6 +47,7 @@ _HEDGES = re.compile(
     r"not confirmed|unconfirmed|no source|(?:found|named|recorded) (?:in|by) the sources)\b",
     re.IGNORECASE,
 )
+_EDITORIAL = re.compile(r"\bthis corpus\b", re.IGNORECASE)
 # Role words that narrow a person question: 'the ambassador who spoke' is not any person.
 _ROLES = re.compile(
     r"\b(secretar(?:y|ies)[- ]generals?|secretar(?:y|ies)|ministers?|presidents?|ambassadors?|"
@@ -138,10 +139,12 @@ class Candidate:
 
 
 def hedged(sentence: str) -> float:
-    """1 for sentences that report a claim's error, 0.4 for reported claims, else 0."""
+    """1 for sentences that report a claim's error, 0.4 for reported claims and notes on
+    how the sources are read, else 0."""
     if _HEDGES.search(sentence):
         return 1.0
-    return 0.4 if text.REPORTED.search(sentence) else 0.0
+    # A note on how the sources are read ("this corpus follows ...") reports a choice.
+    return 0.4 if text.REPORTED.search(sentence) or _EDITORIAL.search(sentence) else 0.0
 
 
 def type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:

@@ -383,3 +383,9 @@ def test_chat_words_and_everyday_verbs_are_read_in_the_sources_words() -> None:
     assert analysis.spell_out("when did he take over?") == "when did he take office?"
     assert analysis.spell_out("who did Rutte replace?") == "who was the predecessor of Rutte?"
     assert analysis.spell_out("who took over from Rutte?") == "who succeeded Rutte?"
+
+
+def test_a_question_set_against_another_occasion_compares_them() -> None:
+    asked = analyse("Who was Secretary General in 2012 compared with 2020?")
+    assert asked.kind == "comparison" and asked.sides == ("2012", "2020")
+    assert analysis.spell_out("what crossed into Estonia") == "what entered Estonia"

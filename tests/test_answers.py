@@ -565,3 +565,15 @@ def test_a_count_of_a_thing_no_sentence_names_is_refused(nato: Assistant) -> Non
     # People are counted as civilians or soldiers, and a misspelt plural is still counted.
     assert "five" in nato.ask("How many people died in the Akçakale shelling?").answer.lower()
     assert "32" in nato.ask("how many countrys are in nato as of 2025").answer
+
+
+def test_the_same_question_set_against_two_occasions_is_answered_for_each(
+    nato: Assistant,
+) -> None:
+    answer = nato.ask(
+        "Who was Secretary General for Turkey's 2012 consultations compared with its 2020 one?"
+    )
+    assert "Rasmussen" in answer.answer and "Stoltenberg" in answer.answer, answer.answer
+    # Each side's reason is the request's own, not a note on how the sources are read.
+    reasons = nato.ask("How did the reasons for Poland's 2014 and 2025 Article 4 requests differ?")
+    assert "Crimea" in reasons.answer and "drones" in reasons.answer, reasons.answer
