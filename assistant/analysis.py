@@ -694,7 +694,11 @@ def _analyse(question: str) -> Question:
         predicate=_predicate(asserted) if asserted is not None else (),
         agent=_agent(asserted) if asserted is not None else "",
         speculation=_speculation(main_doc),
-        past=any(t.tag_ == "VBD" for t in main_doc),
+        # "Who chaired ...?", and "Who would have chaired ...?" of a past occasion.
+        past=any(
+            t.tag_ == "VBD" or (t.tag_ == "VBN" and any(c.lower_ == "have" for c in t.children))
+            for t in main_doc
+        ),
         bridge=(_bridge(doc) or _topic(spelled))
         if kind not in ("list", "comparison") and not inner
         else (),
@@ -1062,6 +1066,11 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             asks_with_do = any(t.lower_ in ("did", "does", "do") for t in doc[: head.i])
             if end == last and end > clause.i and doc[end].pos_ == "VERB" and asks_with_do:
                 end -= 1
+            # "What job did the official who announced X hold before NATO?": after "did",
+            # a bare verb past the clause's own is the question's, whatever the parse.
+            bare_verb = [t.i for t in doc[clause.i + 1 : end + 1] if t.tag_ == "VB"]
+            if asks_with_do and bare_verb:
+                end = bare_verb[0] - 1
             said = doc[head.left_edge.i : end + 1].text
             rest = [t.text_with_ws for t in doc[clause.left_edge.i + 1 : end + 1]]
             if clause.left_edge.lower_ not in ("who", "that", "which"):

@@ -389,3 +389,12 @@ def test_a_question_set_against_another_occasion_compares_them() -> None:
     asked = analyse("Who was Secretary General in 2012 compared with 2020?")
     assert asked.kind == "comparison" and asked.sides == ("2012", "2020")
     assert analysis.spell_out("what crossed into Estonia") == "what entered Estonia"
+
+
+def test_a_described_subject_ends_where_the_question_s_own_verb_begins() -> None:
+    asked = analyse("What job did the Secretary General who announced Eastern Sentry hold?")
+    assert asked.bridge == (
+        "the Secretary General who announced Eastern Sentry",
+        "Which Secretary General announced Eastern Sentry?",
+    )
+    assert analyse("Who would have chaired the meeting?").past
