@@ -738,6 +738,10 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         # "How many Russian drones": Russian says which drones, not whose figure.
         and not (counted and counted.start() <= e.start < counted.end())
     ]
+    if q.names:
+        # A figure for another subject's event ("33 soldiers" killed in Idlib) does not
+        # count what the question asks of Eastern Sentry.
+        stated = [c for c in stated if c.features["entity_cover"] > 0]
     if stated and owners:
         stated = [c for c in stated if all(_mentions(c.quote, o) for o in owners)]
         if not stated:

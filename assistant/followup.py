@@ -23,7 +23,11 @@ _UNANCHORED = re.compile(
     r"the (?:day|week|month|year) (?:after|before))\s*\??\s*$",
     re.IGNORECASE,
 )
-_CARRIES_ON = re.compile(r"^\s*(?:and|so|also|then|but)\b|" + _UNANCHORED.pattern, re.I)
+_CARRIES_ON = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|right|alright|cool|hm+|wow)\b[\s,.!]*)?(?:and|so|also|then|but)\b"
+    r"|\b(?:happened|came|followed|did \w+ do) next\b|" + _UNANCHORED.pattern,
+    re.I,
+)
 # A count whose thing is left out ("How many did Germany send?"): what the conversation
 # was counting.
 _ELLIPTICAL = re.compile(
@@ -276,11 +280,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             if e not in previous and e not in question and text.months(e) != [e]
         ]
         context += [e for e in fresh if e not in context][:1]
-        # "Why did they do it?" after "Turkey, in February 2003": the occasion's date,
-        # when the answer gives one.
-        dated = set(text.date_mentions(said))
-        if len(dated) == 1 and not text.years(question + " ".join(context)):
-            context += dated
+        context += _one_date(said, question, context)
         # "What did he say?": the person the last answer, or else question, named.
         person = (_person(said) or _person(previous)) if _HE.search(question) else ""
         # "It" is what the last answer introduced when the last question asked for a
@@ -304,6 +304,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             said = re.sub(r"\[\d+\]", "", said)
             fresh = [e for e in entities(said) if e not in context and e not in question]
             context += fresh[:1]
+        context += _one_date(re.sub(r"\[\d+\]", "", reply), question, context)
     elif _refers_by_position(question):
         # "When was the second one?" after "Turkey, five times": the subject's own events.
         said = re.sub(r"\[\d+\]", "", answers[-1]) if answers else ""
@@ -311,6 +312,16 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
+
+
+def _one_date(said: str, question: str, context: Sequence[str]) -> list[str]:
+    """The date of the occasion the last answer told of, when it gave one date and the
+    question has no year of its own or borrowed: "Why did they do it?" after "Turkey, in
+    February 2003"."""
+    dated = set(text.date_mentions(said))
+    if len(dated) == 1 and not text.years(question + " " + " ".join(context)):
+        return list(dated)
+    return []
 
 
 def _exchanges(history: Sequence[Turn]) -> list[tuple[str, str]]:

@@ -577,3 +577,8 @@ def test_the_same_question_set_against_two_occasions_is_answered_for_each(
     # Each side's reason is the request's own, not a note on how the sources are read.
     reasons = nato.ask("How did the reasons for Poland's 2014 and 2025 Article 4 requests differ?")
     assert "Crimea" in reasons.answer and "drones" in reasons.answer, reasons.answer
+
+
+def test_a_count_of_another_subject_s_event_does_not_answer(nato: Assistant) -> None:
+    # The 33 soldiers killed in Idlib are people, but not Eastern Sentry's.
+    assert nato.ask("How many troops are assigned to Eastern Sentry?").refused

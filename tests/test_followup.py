@@ -269,3 +269,13 @@ def test_they_borrows_the_one_date_the_last_answer_gave() -> None:
         Turn("assistant", "Turkey, five times: 2003, twice in 2012, 2015 and 2020."),
     ]
     assert "2003" not in rewrite("why did they keep asking?", listed)
+
+
+def test_what_happened_next_carries_on_from_the_occasion_just_told() -> None:
+    history = [
+        Turn("user", "When did Poland ask for Article 4 after the drones?"),
+        Turn("assistant", "Poland requested Article 4 consultations on 10 September 2025."),
+    ]
+    question = "ok and what happened next, did nato actually do anything?"
+    assert needs_context(question)
+    assert "10 September 2025" in rewrite(question, history)
