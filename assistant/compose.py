@@ -885,6 +885,8 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     # unless the question asks what was said.
     if not text.REPORTED.search(q.text):
         wide = [c for c in wide if not c.features["hedged"]] or wide
+    if q.target == "date":
+        return _dates_listed(q, wide, sources) or sources.draft([sources.sentence(pick(q, ranked))])
     # The best sentence that enumerates (two items or more) sets the list; when it states
     # how many there are and names as many, the list is complete. An enumeration may rank
     # below sentences about one item each, so it is looked for further down.
@@ -941,6 +943,42 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     if len(used[0].quote.split()) <= 35:
         parts.append(sources.sentence(used[0]))
     return sources.draft(parts)
+
+
+def _dates_listed(q: Question, wide: Sequence[Candidate], sources: Sources) -> Draft | None:
+    """'In which years did Turkey invoke Article 4?': the dates the sentences about the
+    question's subject give for what happened (not the dates they set it against), by
+    year when years are asked for, in order, each cited. None when none are found."""
+    by_year = text.stem(q.focus or "") == "year"
+    subjects = q.subjects or [n for n in q.names if not n.startswith("Article")]
+    found: dict[int, tuple[str, Candidate]] = {}
+    for cand in wide:
+        # A sentence about the subject (it opens with it) dates the subject's own acts,
+        # in its main clause: the cause it gives ("because ... on 22 June") is dated apart.
+        if not any(_subject(s, cand.quote) for s in subjects) or cand.features["hedged"]:
+            continue
+        main = re.split(r"\b(?:because|after|following|in response to)\b", cand.quote)[0]
+        if negates(main) or not all(_mentions(main, n) for n in q.names):
+            continue
+        for said in text.event_dates(main):
+            values = text.date_values(said)
+            if not values:
+                continue
+            key = values[0] // 10000 * 10000 if by_year else values[0]
+            if key not in found:
+                found[key] = (str(key // 10000) if by_year else said, cand)
+    # A month already given with its day, or a year with its month, is the same date.
+    for key in [k for k in found if k % 100 == 0]:
+        wider = 10000 if key % 10000 == 0 else 100
+        if any(k != key and k // wider == key // wider for k in found):
+            del found[key]
+    if not found:
+        return None
+    dates = [found[k] for k in sorted(found)]
+    names = [said for said, _ in dates]
+    listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    cited = list(dict.fromkeys(sources.cite(c) for _, c in dates))
+    return sources.draft([cite(listed[0].upper() + listed[1:], cited)])
 
 
 def cand_items(

@@ -582,3 +582,11 @@ def test_the_same_question_set_against_two_occasions_is_answered_for_each(
 def test_a_count_of_another_subject_s_event_does_not_answer(nato: Assistant) -> None:
     # The 33 soldiers killed in Idlib are people, but not Eastern Sentry's.
     assert nato.ask("How many troops are assigned to Eastern Sentry?").refused
+
+
+def test_a_list_of_years_gives_the_subject_s_own_dates_in_order(nato: Assistant) -> None:
+    answer = nato.ask("In which years did Turkey call for Article 4 talks?")
+    assert answer.answer.startswith("2003, 2012, 2015 and 2020"), answer.answer
+    # Dates a sentence sets its subject's act against, and acts not taken, are left out.
+    poland = nato.ask("In which years did Poland invoke Article 4?")
+    assert poland.answer.startswith("2014, 2022 and 2025"), poland.answer
