@@ -404,9 +404,18 @@ def date_conflict(question: str, sentence: str) -> bool:
     A month the question sets its answer after or before ("After the decision of 12
     September 2001, when ...") bounds the answer instead of naming it."""
     said = date_values(sentence)
-    years = {d // 10000 for d in date_values(question)}
+    years = {d // 10000 for d in date_values(_BOUND.sub(" ", question))}
     if years and said and not years & {d // 10000 for d in said}:
         return True
+    # "since 2010", "before 2003": the sentence's years must lie on that side.
+    for bound in _BOUND.finditer(question):
+        limit = date_values(bound.group())
+        if not limit or not said:
+            continue
+        year = limit[0] // 10000
+        earlier = bound.group().lower().startswith(("before", "prior"))
+        if not any((d // 10000 <= year) if earlier else (d // 10000 >= year) for d in said):
+            return True
     asked = {d // 100 for d in date_values(_BOUND.sub(" ", question)) if d // 100 % 100}
     if not asked or not said:
         return False

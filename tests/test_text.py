@@ -97,3 +97,10 @@ def test_time_between_dates_is_said_in_the_unit_asked() -> None:
     # Years alone give years, never days.
     assert text.elapsed(19990000, 20140000, "years") == "15 years"
     assert text.elapsed(19990000, 20140000, "days") is None
+
+
+def test_a_year_the_question_sets_as_a_bound_is_not_a_year_it_names() -> None:
+    assert not text.date_conflict("Who joined NATO since 2010?", "Montenegro joined in 2017.")
+    assert text.date_conflict("Who joined NATO since 2010?", "Spain joined NATO in 1982.")
+    assert text.date_conflict("Who chaired it before 2003?", "He took office in 2014.")
+    assert text.date_conflict("Who chaired it in 2026?", "He took office in 2014.")
