@@ -887,6 +887,15 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
         wide = [c for c in wide if not c.features["hedged"]] or wide
     if q.target == "date":
         return _dates_listed(q, wide, sources) or sources.draft([sources.sentence(pick(q, ranked))])
+    if (
+        q.target == "name"
+        and q.focus
+        and not _AGENTS.search(q.focus)
+        and not any(_names_kind(q.focus, c.quote) for c in wide)
+    ):
+        # "Which drone models ...?": no sentence speaks of models, so no name is one.
+        # Those who act ("signatories", "contributors") are named as states or people.
+        return refusal()
     # The best sentence that enumerates (two items or more) sets the list; when it states
     # how many there are and names as many, the list is complete. An enumeration may rank
     # below sentences about one item each, so it is looked for further down.
@@ -943,6 +952,15 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     if len(used[0].quote.split()) <= 35:
         parts.append(sources.sentence(used[0]))
     return sources.draft(parts)
+
+
+_AGENTS = re.compile(r"(?:ories|ers|ors|ists|ants|ents|ians)$", re.IGNORECASE)
+
+
+def _names_kind(kind: str, sentence: str) -> bool:
+    """True when the sentence speaks of things of the kind: 'operation' in 'Operation
+    Eagle Assist', 'signatories' in 'the letter's signatories'."""
+    return text.stem(kind) in {text.stem(w) for w in text.words(sentence)}
 
 
 def _dates_listed(q: Question, wide: Sequence[Candidate], sources: Sources) -> Draft | None:

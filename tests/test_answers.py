@@ -590,3 +590,11 @@ def test_a_list_of_years_gives_the_subject_s_own_dates_in_order(nato: Assistant)
     # Dates a sentence sets its subject's act against, and acts not taken, are left out.
     poland = nato.ask("In which years did Poland invoke Article 4?")
     assert poland.answer.startswith("2014, 2022 and 2025"), poland.answer
+
+
+def test_a_list_of_a_kind_no_source_speaks_of_is_refused(nato: Assistant) -> None:
+    # No sentence speaks of drone models: the dates, states and people near are not ones.
+    assert nato.ask("Which Russian drone models were shot down over Poland in 2025?").refused
+    # Those who act are named as states: "signatories" are the founding members.
+    signed = nato.ask("List the twelve original signatories of the North Atlantic Treaty.")
+    assert "Luxembourg" in signed.answer, signed.answer
