@@ -236,6 +236,8 @@ _EVERYDAY = [
         r"\b(?:had|held) (?:the|that|this|his|her) (?:job|post|role|position|office) before\b",
         "was the predecessor of",
     ),
+    # "the country that's invoked it": 's before a past participle is 'has'.
+    (r"\b(that|who|which|it|he|she)['’]s (?=\w+ed\b)", r"\1 has "),
     (r"\bpreceded\b", "was the predecessor of"),
     (
         r"\bwho did (.+?) (?:replace|succeed|take over from|follow)\b",

@@ -398,3 +398,8 @@ def test_a_described_subject_ends_where_the_question_s_own_verb_begins() -> None
         "Which Secretary General announced Eastern Sentry?",
     )
     assert analyse("Who would have chaired the meeting?").past
+
+
+def test_s_before_a_past_participle_is_has() -> None:
+    asked = analyse("what year did the country that's invoked art 4 the most join nato")
+    assert asked.bridge[0] == "the country that has invoked Article 4 the most"
