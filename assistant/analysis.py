@@ -222,6 +222,7 @@ _EVERYDAY = [
         r"(?:pact|charter|founding document)\b",
         "the North Atlantic Treaty",
     ),
+    (r"\b(?:the )?(?:NATO|alliance)(?:['’]s)? treaty\b", "the North Atlantic Treaty"),
     # NATO's founding is its treaty's signing: "When did NATO start?", "the countries
     # that started NATO".
     (

@@ -378,6 +378,9 @@ def test_the_time_between_two_events_names_both_events() -> None:
 
 def test_chat_words_and_everyday_verbs_are_read_in_the_sources_words() -> None:
     assert analysis.spell_out("wheres nato hq") == "where is NATO headquarters"
+    assert (
+        analysis.spell_out("articles in the nato treaty") == "articles in the North Atlantic Treaty"
+    )
     assert analysis.spell_out("how many ppl died") == "how many people died"
     assert analysis.spell_out("who was running nato then") == "who was Secretary General then"
     assert analysis.spell_out("when did he take over?") == "when did he take office?"
