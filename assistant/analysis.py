@@ -480,7 +480,8 @@ class Question:
         by a person."""
         kind = self.target if self.kind == "list" else self.kind
         if kind == "person" and not _ROLE_NOUNS.search(self.text):
-            return WANTED["person"] | WANTED["place"] | WANTED["organisation"] | {"NORP"}
+            # A state acts; a sea or a building does not.
+            return WANTED["person"] | WANTED["organisation"] | {"GPE", "NORP"}
         if kind == "name" and thing_asked(self.text):
             # "What operation ..." is not answered by a person or a state; the model may
             # tag an operation's name as a location ("Eastern Sentry").

@@ -598,3 +598,12 @@ def test_a_list_of_a_kind_no_source_speaks_of_is_refused(nato: Assistant) -> Non
     # Those who act are named as states: "signatories" are the founding members.
     signed = nato.ask("List the twelve original signatories of the North Atlantic Treaty.")
     assert "Luxembourg" in signed.answer, signed.answer
+
+
+def test_who_is_answered_by_a_person_or_a_state_never_a_sea(nato: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Has Sweden ever asked for Article 4?"},
+        {"role": "assistant", "content": "No. In December 2024 there were calls to do so."},
+    ]
+    answer = nato.ask("who was pushing for it?", history=history)
+    assert answer.answer.startswith("Peter Hultqvist"), answer.answer
