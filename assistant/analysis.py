@@ -205,8 +205,9 @@ _EVERYDAY = [
     (r"\b(?:trigger|activate|use|pull)(?=s? (?:Article|art\.?) ?\d)", "invoke"),
     (r"\b(?:triggered|activated|used|pulled)(?= (?:Article|art\.?) ?\d)", "invoked"),
     (r"\bdowned\b", "shot down"),
-    # Into a state's airspace: "crossed into", "flew into" are the sources' "entered".
-    (r"\b(?:cross|crosses|fly|flies|stray|strays) into\b", "enter"),
+    # Into a state or its airspace: "crossed into", "flew into" are the sources' "entered".
+    (r"\b(?:cross|fly|stray) into\b", "enter"),
+    (r"\b(?:crosses|flies|strays) into\b", "enters"),
     (r"\b(?:crossed|flew|strayed) into\b", "entered"),
     (
         r"\b(?:NATO|the alliance)(?:['’]s)? (?:chief|boss|head|leader|top civilian(?: official)?)\b"
@@ -222,7 +223,7 @@ _EVERYDAY = [
         r"(?:pact|charter|founding document)\b",
         "the North Atlantic Treaty",
     ),
-    (r"\b(?:the )?(?:NATO|alliance)(?:['’]s)? treaty\b", "the North Atlantic Treaty"),
+    (r"\bNATO(?:['’]s)? treaty\b", "North Atlantic Treaty"),
     # NATO's founding is its treaty's signing: "When did NATO start?", "the countries
     # that started NATO".
     (
@@ -237,20 +238,25 @@ _EVERYDAY = [
         r"\b(?:had|held) (?:the|that|this|his|her) (?:job|post|role|position|office) before\b",
         "was the predecessor of",
     ),
-    # "the country that's invoked it": 's before a past participle is 'has'.
-    (r"\b(that|who|which|it|he|she)['’]s (?=\w+ed\b)", r"\1 has "),
+    # "the country that's invoked it": 's before a past participle is 'has', save where
+    # the participle describes ("that's called", "that's based").
+    (
+        r"\b(that|who|which)['’]s (?=\w+ed\b)(?!(?:called|named|based|located|needed|known|"
+        r"used|supposed|concerned|involved|related|considered|expected|required|allowed)\b)",
+        r"\1 has ",
+    ),
     (r"\bpreceded\b", "was the predecessor of"),
     (
-        r"\bwho did (.+?) (?:replace|succeed|take over from|follow)\b",
-        r"who was the predecessor of \1",
+        r"\bwho did ((?:\w+\s+){0,3}?\w+) (?:replace|succeed|take over from)\s*\??\s*$",
+        r"who was the predecessor of \1?",
     ),
     (r"\b(?:replaced|took over from)\b(?= \w)", "succeeded"),
     (r"\b(?:ran|led|headed) NATO\b", "was Secretary General"),
     (r"\b(?:runs|leads|heads) NATO\b", "is Secretary General"),
     (r"\bwas (?:running|leading|heading) NATO\b", "was Secretary General"),
     (r"\bis (?:running|leading|heading) NATO\b", "is Secretary General"),
-    (r"\b(?:take|takes) over\b(?! from)", "take office"),
-    (r"\btook over\b(?! from)", "took office"),
+    # "When did he take over?": no object follows, so it is the office he took.
+    (r"\b(take|takes|took) over\b(?=\s*(?:as\b|in\b|on\b|at\b|after\b|\?|$))", r"\1 office"),
     # People by nationality, for their state: "When did the Finns join?"
     (r"\b(?:the )?Finns\b", "Finland"),
     (r"\b(?:the )?Swedes\b", "Sweden"),
@@ -470,7 +476,9 @@ class Question:
     interval: tuple[str, str, str] | tuple[()] = ()
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
     speculation: str = ""  # "forecast" or "opinion": see `speculative`
-    past: bool = False  # the main question's verb is in the past: "Who chaired ...?"
+    # A verb of the main question is in the past ("Who chaired ...?") or perfect ("Who
+    # would have chaired ...?").
+    past: bool = False
 
     @property
     def wanted(self) -> frozenset[str]:
@@ -495,11 +503,7 @@ class Question:
     @property
     def unnamed_items(self) -> bool:
         """A list whose items no name answers: "what kinds of support", "at what levels"."""
-        return (
-            self.kind == "list"
-            and self.target == "name"
-            and (self.focus is None or self.focus in _ABSTRACT)
-        )
+        return self.kind == "list" and self.target == "name" and self.focus in _ABSTRACT
 
     @property
     def subjects(self) -> list[str]:
@@ -978,7 +982,9 @@ _HOW_LONG = re.compile(
     re.IGNORECASE,
 )
 _SPAN_OF = re.compile(
-    r"\b(?:between|separated?|separating|from)\s+(?P<a>.+?)\s+(?:and|to)\s+(?P<b>.+)", re.I
+    r"\b(?:between|separated?|separating)\s+(?P<a>.+?)\s+and\s+(?P<b>.+)"
+    r"|\bfrom\s+(?P<c>.+?)\s+(?:to|until|till)\s+(?P<d>.+)",
+    re.I,
 )
 _LATER = re.compile(
     r"^(?:\w+\s+){0,2}?(?:after|before)\s+(?P<a>.+)\s+(?:did|was|were|had|has|does|do)\s+(?P<b>.+)",
@@ -995,10 +1001,11 @@ def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str]
     if not asked:
         return ()
     rest = asked.group("rest")
-    found = _SPAN_OF.search(rest) or _LATER.search(rest)
+    found = _LATER.search(rest) or _SPAN_OF.search(rest)
     if not found:
         return ()
-    first, second = found.group("a").strip(" ,"), found.group("b").strip(" ,")
+    parts = [p for p in found.groups() if p]
+    first, second = parts[0].strip(" ,"), parts[1].strip(" ,")
     if found.re is _LATER and re.match(r"\w+ing\b", first):
         # "after joining NATO did Poland ...": the second event's subject is the first's.
         subject = [e.text for e in entities if e.label != "LAW" and second.startswith(e.text)]
@@ -1072,7 +1079,13 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
                 end -= 1
             # "What job did the official who announced X hold before NATO?": after "did",
             # a bare verb past the clause's own is the question's, whatever the parse.
-            bare_verb = [t.i for t in doc[clause.i + 1 : end + 1] if t.tag_ == "VB"]
+            bare_verb = [
+                t.i
+                for t in doc[clause.i + 1 : end + 1]
+                if t.tag_ == "VB"
+                and t.dep_ != "xcomp"
+                and not any(c.tag_ == "TO" for c in t.children)  # "agreed to send"
+            ]
             if asks_with_do and bare_verb:
                 end = bare_verb[0] - 1
             said = doc[head.left_edge.i : end + 1].text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant import analysis, text
 from assistant.analysis import WANTED, Question, short_name
-from assistant.followup import own_words
+from assistant.followup import borrowed
 from assistant.schema import Citation, Draft, refusal
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     # Sentences about the question's own subject, stating facts rather than doubts; an
     # order ("the latest") looks further down, since the newest fact may be worded apart.
     cover = max(c.features["entity_cover"] for c in ranked[:5])
-    if own_words(q.text) != q.text:
+    if borrowed(q.text):
         # A follow-up's names are borrowed from earlier turns to place it: any of them
         # ties a sentence to the subject ("when did the council meet on it?").
         cover = min(cover, 0.01)
@@ -387,10 +387,6 @@ def doubted(q: Question, ranked: Sequence[Candidate]) -> list[Candidate]:
     sentence at the top, about the question's subject as fully as any, that calls it
     unconfirmed."""
     cover = max(c.features["entity_cover"] for c in ranked[:5])
-    if own_words(q.text) != q.text:
-        # A follow-up's names are borrowed from earlier turns to place it: any of them
-        # ties a sentence to the subject ("when did the council meet on it?").
-        cover = min(cover, 0.01)
     return [
         c
         for c in ranked[:2]
@@ -954,7 +950,8 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     return sources.draft(parts)
 
 
-_AGENTS = re.compile(r"(?:ories|ers|ors|ists|ants|ents|ians)$", re.IGNORECASE)
+# Plurals of those who act: signatories, members, contributors, participants.
+_AGENTS = re.compile(r"(?:ories|ers|ors|ists|ants|ians)$", re.IGNORECASE)
 
 
 def _names_kind(kind: str, sentence: str) -> bool:

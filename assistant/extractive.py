@@ -57,9 +57,9 @@ _ROLES = re.compile(
 )
 
 
-# Military offices that answer for one another: a general may be asked for as a commander.
 # How much a term a follow-up borrowed from earlier turns weighs against its own words.
 BORROWED_WEIGHT = 0.5
+# Military offices that answer for one another: a general may be asked for as a commander.
 _SAME_OFFICE = {"saceur": "commander", "sact": "commander", "general": "commander"}
 
 
@@ -568,7 +568,8 @@ class ExtractiveGenerator:
         if said is None:
             return None
         sources = compose.Sources()
-        events = [sources.sentence(c) for c in ([one] if one is other else [one, other])]
+        same = one.quote == other.quote
+        events = [sources.sentence(c) for c in ([one] if same else [one, other])]
         return sources.draft([said[0].upper() + said[1:] + ".", *events])
 
     def _bridged(self, q: Question, search: Search) -> Draft | None:
@@ -606,8 +607,8 @@ class ExtractiveGenerator:
         # The office is what the sentence is about (its first words), and no one is named.
         if office is None or len(lead.quote[: office.start()].split()) > 2:
             return None
-        if any(e.label == "PERSON" for e in lead.entities):
-            return None
+        if any(e.label in ("PERSON", "GPE", "NORP") for e in lead.entities):
+            return None  # a person or a state answers: "Turkey's foreign minister ..."
         dates = [at] if at else text.date_values(lead.quote)
         found = None if dates else self._dated(q.text, search)
         when = min(dates) if dates else found[1] if found else None
@@ -661,7 +662,9 @@ def _near_names(q: Question, sentence: str) -> list[int]:
     ]
     if not places or len({d for d, _ in found}) < 2:
         return [d for d, _ in found]
-    gap = {d: min(abs(at - p) for p in places) for d, at in found}
+    gap: dict[int, int] = {}
+    for d, at in found:
+        gap[d] = min(gap.get(d, len(sentence)), *(abs(at - p) for p in places))
     nearest = min(gap.values())
     return [d for d, _ in found if gap[d] == nearest]
 

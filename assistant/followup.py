@@ -202,7 +202,7 @@ def items(answer: str) -> list[str]:
 def referred_item(question: str, answer: str) -> str:
     """What 'the second one', 'the naval one' or 'that meeting' points at in the last
     answer, or ''."""
-    said = re.sub(r"\[\d+\]", "", answer)
+    said = text.unmarked(answer)
     dates = text.date_mentions(said) or text.months(said)
     listed = items(said)
     match = _ORDINAL.search(question)
@@ -262,18 +262,18 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if item:
         # The answer's subject ("Turkey, five times: ...") and the item it listed.
         # An item that names its own subject ("Estonia on 19 September ...") needs no other.
-        subjects = [e for e in entities(re.sub(r"\[\d+\]", "", answers[-1])) if e not in item]
+        subjects = [e for e in entities(text.unmarked(answers[-1])) if e not in item]
         named = [e for e in context if not e.startswith("Article") and not text.years(e)]
         named += [e for e in entities(item) if not text.years(e) and text.months(e) != [e]]
         context += [e for e in subjects[:1] if e not in context and not named] + [item]
         # "Who did he make that decision with?": the person the last answer named.
-        person = _person(re.sub(r"\[\d+\]", "", answers[-1])) if _HE.search(question) else ""
+        person = _person(text.unmarked(answers[-1])) if _HE.search(question) else ""
         if person:
             question = _HE.sub(lambda m: _named(m, person), question)
             context = [e for e in context if e not in person and person not in e]
     elif answers and _ANAPHORA.search(question):
         # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.
-        said = re.sub(r"\[\d+\]", "", answers[-1])
+        said = text.unmarked(answers[-1])
         fresh = [
             e
             for e in entities(said)
@@ -301,13 +301,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "And what followed a couple of days later?": the subject the conversation is
         # on, which the answers may have named rather than the questions.
         for said in dict.fromkeys([reply, *(a for _, a in exchanges[-2:])]):
-            said = re.sub(r"\[\d+\]", "", said)
+            said = text.unmarked(said)
             fresh = [e for e in entities(said) if e not in context and e not in question]
             context += fresh[:1]
-        context += _one_date(re.sub(r"\[\d+\]", "", reply), question, context)
+        context += _one_date(text.unmarked(answers[-1]), question, context)
     elif _refers_by_position(question):
         # "When was the second one?" after "Turkey, five times": the subject's own events.
-        said = re.sub(r"\[\d+\]", "", answers[-1]) if answers else ""
+        said = text.unmarked(answers[-1]) if answers else ""
         context += [e for e in entities(said)[:1] if e not in context]
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
@@ -351,8 +351,22 @@ _BORROWED = re.compile(r"\s\([^()]*\)\?$")
 
 
 def own_words(standalone: str) -> str:
-    """A rewritten question without the context it borrowed from earlier turns."""
-    return _BORROWED.sub("?", standalone)
+    """A rewritten question without the context it borrowed from earlier turns. A state
+    named after its capital ("Tallinn (Estonia)?") is the question's own."""
+    match = _BORROWED.search(standalone)
+    if match is None:
+        return standalone
+    from assistant.analysis import CAPITALS  # the model loads only when a question needs it
+
+    before = standalone[: match.start()].split()
+    if before and CAPITALS.get(before[-1].lower()) == match.group().strip(" ()?"):
+        return standalone
+    return standalone[: match.start()] + "?"
+
+
+def borrowed(standalone: str) -> bool:
+    """True when a rewritten question carries context borrowed from earlier turns."""
+    return own_words(standalone) != standalone
 
 
 def _is_swap(subject: str) -> bool:

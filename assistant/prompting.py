@@ -17,12 +17,12 @@ from importlib import resources
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
+from assistant import text
 from assistant.schema import Passage, Turn
 
 # Below this many characters a cut source says too little to be worth its place.
 MIN_SOURCE_CHARS = 300
 _TAGS = re.compile(r"<(\s*/?\s*)(sources?)\b", re.IGNORECASE)
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
 @cache
@@ -91,7 +91,7 @@ def fit_sources(passages: Sequence[Passage], budget: int) -> list[Passage]:
 
 def strip_markers(answer: str) -> str:
     """An earlier answer without its [n] markers, which named other sources."""
-    return _MARKERS.sub("", answer)
+    return text.unmarked(answer)
 
 
 def history_messages(history: Sequence[Turn], budget: int) -> list[BaseMessage]:

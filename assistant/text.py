@@ -293,11 +293,8 @@ _DURATION = re.compile(
 
 def dates_at(text: str) -> list[tuple[int, int]]:
     """The dates a text names, each as (YYYYMMDD, where it starts in the text)."""
-    return [
-        (date_values(m.group())[0], m.start())
-        for m in _DATE_PARTS.finditer(text)
-        if date_values(m.group())
-    ]
+    found = [(date_values(m.group()), m.start()) for m in _DATE_PARTS.finditer(text)]
+    return [(values[0], at) for values, at in found if values]
 
 
 def date_values(text: str) -> list[int]:
@@ -325,15 +322,27 @@ def spoken_date(value: int) -> str:
     return f"on {day} {name} {year}" if day else f"in {name} {year}"
 
 
+MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+
+
+def unmarked(answer: str) -> str:
+    """An answer without its [n] source markers."""
+    return MARKERS.sub("", answer)
+
+
 def elapsed(start: int, end: int, unit: str = "") -> str | None:
     """The time between two YYYYMMDD dates in the unit asked ("years", "months", "weeks",
     "days", or "" for the fitting one): '19 years', 'almost 15 years', '13 days'. None
-    when the dates are too vague for the unit (days between two months)."""
+    when the dates are too vague for the unit (days between two months) or the span is
+    less than one of it."""
     start, end = sorted((start, end))
     y1, m1, d1 = start // 10000, start // 100 % 100, start % 100
     y2, m2, d2 = end // 10000, end // 100 % 100, end % 100
     if d1 and d2 and m1 and m2:
-        days = (dt.date(y2, m2, d2) - dt.date(y1, m1, d1)).days
+        try:
+            days = (dt.date(y2, m2, d2) - dt.date(y1, m1, d1)).days
+        except ValueError:  # "31 February"
+            return None
         if unit == "days" or (not unit and days < 62):
             return _plural(days, "day")
         if unit == "weeks":
@@ -348,13 +357,14 @@ def elapsed(start: int, end: int, unit: str = "") -> str | None:
     years, rest = divmod(months, 12)
     if rest >= 10:
         return f"almost {_plural(years + 1, 'year')}"
-    if rest >= 3:
+    if rest >= 3 and years:
         return f"{_plural(years, 'year')} and {_plural(rest, 'month')}"
     return _plural(years, "year")
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _plural(n: int, noun: str) -> str | None:
+    """'1 year', '13 days'; None for nothing at all, which answers no "how long"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}" if n > 0 else None
 
 
 def date_mentions(text: str) -> list[str]:
@@ -380,7 +390,8 @@ def months(text: str) -> list[str]:
 _SAME_COUNT = (
     ("times", "occasions", "requests", "invocations"),
     ("countries", "states", "allies", "members", "nations"),
-    ("people", "persons", "civilians", "soldiers", "troops", "personnel", "victims"),
+    ("people", "persons", "civilians", "victims"),
+    ("soldiers", "troops", "personnel"),
 )
 
 

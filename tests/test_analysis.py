@@ -374,6 +374,16 @@ def test_the_time_between_two_events_names_both_events() -> None:
     later = analyse("how many years after joining nato did poland first invoke article 4")
     assert later.interval == ("years", "poland joining NATO", "poland first invoke Article 4")
     assert analyse("How long did Operation Eagle Assist last?").interval == ()
+    # "from ... to ..." pairs; "the request to NATO" is one event.
+    assert analyse("How many years from the signing to the first request?").interval == (
+        "years",
+        "the signing",
+        "the first request",
+    )
+    assert analyse("How many days between the request to NATO and the meeting?").interval[1:] == (
+        "the request to NATO",
+        "the meeting",
+    )
 
 
 def test_chat_words_and_everyday_verbs_are_read_in_the_sources_words() -> None:
@@ -384,6 +394,10 @@ def test_chat_words_and_everyday_verbs_are_read_in_the_sources_words() -> None:
     assert analysis.spell_out("how many ppl died") == "how many people died"
     assert analysis.spell_out("who was running nato then") == "who was Secretary General then"
     assert analysis.spell_out("when did he take over?") == "when did he take office?"
+    assert (
+        analysis.spell_out("When did Russia take over Crimea?")
+        == "When did Russia take over Crimea?"
+    )
     assert analysis.spell_out("who did Rutte replace?") == "who was the predecessor of Rutte?"
     assert analysis.spell_out("who took over from Rutte?") == "who succeeded Rutte?"
 

@@ -279,3 +279,8 @@ def test_what_happened_next_carries_on_from_the_occasion_just_told() -> None:
     question = "ok and what happened next, did nato actually do anything?"
     assert needs_context(question)
     assert "10 September 2025" in rewrite(question, history)
+
+
+def test_a_state_named_after_its_capital_is_the_question_s_own() -> None:
+    assert own_words("Why did Tallinn (Estonia)?") == "Why did Tallinn (Estonia)?"
+    assert own_words("why did they (Turkey, 2003)?") == "why did they?"

@@ -97,6 +97,9 @@ def test_time_between_dates_is_said_in_the_unit_asked() -> None:
     # Years alone give years, never days.
     assert text.elapsed(19990000, 20140000, "years") == "15 years"
     assert text.elapsed(19990000, 20140000, "days") is None
+    # Nothing in the unit asked, or a day no calendar has, gives no answer.
+    assert text.elapsed(20140300, 20140315, "years") is None
+    assert text.elapsed(20250231, 20250310) is None
 
 
 def test_a_year_the_question_sets_as_a_bound_is_not_a_year_it_names() -> None:
