@@ -19,14 +19,14 @@ from assistant.cli import main
 # overall and per class), so a drop in answers, citations or refusal fails CI while noise
 # of one or two questions does not.
 FLOORS = {
-    "containment": 0.85,
+    "containment": 0.87,
     "citation_precision": 0.9,
     "refused_unanswerable": 0.95,
     "answers_cited": 0.95,
     "quotes_verbatim": 0.99,
     "hit@k": 0.95,
 }
-CEILINGS = {"false_refusal": 0.05}
+CEILINGS = {"false_refusal": 0.03}
 
 
 def eval_args(settings: Settings, out: Path, *extra: str, testset: Path = DEV_SET) -> list[str]:
