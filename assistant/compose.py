@@ -342,7 +342,9 @@ def answer(
         doubt = [
             c
             for c in (lead, *ranked[:3])
-            if _UNCERTAIN.search(c.quote) and (c is lead or c.features["overlap"] >= 0.5)
+            if _UNCERTAIN.search(c.quote)
+            and (c is lead or c.features["overlap"] >= 0.5)
+            and _of_agent(q, c.quote)
         ]
     else:
         doubt = []
@@ -394,7 +396,22 @@ def doubted(q: Question, ranked: Sequence[Candidate]) -> list[Candidate]:
         and c.features["entity_cover"] >= cover
         and _same_time(q, c.quote)
         and _UNCERTAIN.search(c.quote)
+        and _of_agent(q, c.quote)
     ][:1]
+
+
+# The alliance acts through its Council and as its members.
+_ALLIANCE = re.compile(r"\b(NATO|North Atlantic Council|Council|allies|alliance)\b", re.I)
+
+
+def _of_agent(q: Question, sentence: str) -> bool:
+    """True when the sentence is about who the question says acted: a doubt about what
+    Turkish leaders said is none about what NATO did."""
+    if not q.agent:
+        return True
+    if _ALLIANCE.fullmatch(q.agent):
+        return bool(_ALLIANCE.search(sentence))
+    return _mentions(sentence, q.agent)
 
 
 def _same_time(q: Question, sentence: str) -> bool:

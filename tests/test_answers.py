@@ -607,3 +607,13 @@ def test_who_is_answered_by_a_person_or_a_state_never_a_sea(nato: Assistant) -> 
     ]
     answer = nato.ask("who was pushing for it?", history=history)
     assert answer.answer.startswith("Peter Hultqvist"), answer.answer
+
+
+def test_a_doubt_about_someone_else_s_act_is_no_doubt_about_the_one_asked(
+    nato: Assistant,
+) -> None:
+    # What Turkish leaders reportedly said is unconfirmed; what NATO did is not.
+    answer = nato.ask(
+        "Did NATO go as far as Article 5 over the Turkish jet shot down in June 2012?"
+    )
+    assert answer.answer.startswith("No."), answer.answer
