@@ -613,7 +613,9 @@ def test_a_doubt_about_someone_else_s_act_is_no_doubt_about_the_one_asked(
     nato: Assistant,
 ) -> None:
     # What Turkish leaders reportedly said is unconfirmed; what NATO did is not.
-    answer = nato.ask(
-        "Did NATO go as far as Article 5 over the Turkish jet shot down in June 2012?"
-    )
+    history = [
+        {"role": "user", "content": "Who shot down the Turkish jet in June 2012?"},
+        {"role": "assistant", "content": "Syria shot down a Turkish RF-4E jet on 22 June 2012."},
+    ]
+    answer = nato.ask("Did NATO go as far as Article 5 over it?", history=history)
     assert answer.answer.startswith("No."), answer.answer
