@@ -190,6 +190,8 @@ _EVERYDAY = [
         "joined NATO",
     ),
     (r"\b(?:come|comes) on board\b", "join"),
+    (r"\b(?:get|gets) in(?=\s*\??\s*$)", "join"),
+    (r"\bgot in(?=\s*\??\s*$)", "joined"),
     (r"\bcame on board\b", "joined"),
     (r"\b(?:sign|signs) up\b", "join"),
     (r"\bsigned up\b", "joined"),

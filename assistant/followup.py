@@ -52,6 +52,10 @@ _SWAP = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>[^?]+?)\s*\?\s*$",
     re.IGNORECASE,
 )
+_ABOUT_THEN = re.compile(
+    r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>[^,?]+?)\s*[,;:]\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
 # Words that start questions or sentences and are capitalised for that reason alone.
 _NOT_NAMES = frozenset(
     """
@@ -137,7 +141,8 @@ def needs_context(question: str) -> bool:
     if _BARE.match(question) or _UNANCHORED.search(question) or _ELLIPTICAL.match(question):
         return True
     own = [e for e in entities(question) if not e.startswith("Article")]
-    short = len(question.split()) <= 4 or _refers_by_position(question)
+    # "How many people were killed?" names nothing: it asks about the conversation's subject.
+    short = len(question.split()) <= 6 or _refers_by_position(question)
     return (short or bool(_CARRIES_ON.search(question))) and not own
 
 
@@ -238,6 +243,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     standalone = [(q, a) for q, a in naming if not needs_context(q)]
     if standalone or naming:
         previous, reply = (standalone or naming)[0]
+    about = _ABOUT_THEN.match(question)
+    if about:
+        # "What about Finland, when did it join?": the question asked of Finland.
+        new, rest = about.group("x"), about.group("rest")
+        if not _IT.search(rest):
+            return f"{rest.rstrip(' ?')} ({new})?"
+        return _IT.sub(lambda m: new + ("'s" if m.group().lower() == "its" else ""), rest, count=1)
     bare = _BARE.match(question)
     if bare:
         return _asked_again(bare.group("wh"), asked[-1])

@@ -284,3 +284,22 @@ def test_what_happened_next_carries_on_from_the_occasion_just_told() -> None:
 def test_a_state_named_after_its_capital_is_the_question_s_own() -> None:
     assert own_words("Why did Tallinn (Estonia)?") == "Why did Tallinn (Estonia)?"
     assert own_words("why did they (Turkey, 2003)?") == "why did they?"
+
+
+def test_what_about_x_then_a_question_asks_that_question_of_x() -> None:
+    history = [
+        Turn("user", "When was NATO founded?"),
+        Turn("assistant", "The North Atlantic Treaty was signed on 4 April 1949."),
+    ]
+    assert rewrite("What about Finland, when did it get in?", history) == (
+        "when did Finland get in?"
+    )
+
+
+def test_a_short_question_that_names_nothing_borrows_the_subject() -> None:
+    history = [
+        Turn("user", "What was Turkey's second Article 4 request in 2012 about?"),
+        Turn("assistant", "In October 2012 shells from Syria hit the town of Akçakale."),
+    ]
+    standalone = rewrite("How many people were killed?", history)
+    assert "Turkey" in standalone and "2012" in standalone
