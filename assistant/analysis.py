@@ -474,8 +474,9 @@ class Question:
     relative: tuple[str, str] | tuple[()] = ()
     setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
     # "How many years passed between X and Y?": the unit asked for ("years", "days", or
-    # "" for "how long") and the two events, each to be dated.
-    interval: tuple[str, str, str] | tuple[()] = ()
+    # "" for "how long"), the two events, each to be dated, and whether the question
+    # says the first came first ("How long after X did Y?").
+    interval: tuple[str, str, str, bool] | tuple[()] = ()
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
     speculation: str = ""  # "forecast" or "opinion": see `speculative`
     # A verb of the main question is in the past ("Who chaired ...?") or perfect ("Who
@@ -994,11 +995,11 @@ _LATER = re.compile(
 )
 
 
-def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str] | tuple[()]:
-    """The time asked for between two events, and the events: ("years", "Poland joining
-    NATO", "Poland first invoke Article 4") for "How many years after joining NATO did
-    Poland first invoke Article 4?". Empty unless the question asks for the time between
-    two events it names."""
+def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str, bool] | tuple[()]:
+    """The time asked for between two events, the events, earlier first where the question
+    says which came first: ("years", "Poland joining NATO", "Poland first invoke Article
+    4", True) for "How many years after joining NATO did Poland first invoke Article 4?".
+    Empty unless the question asks for the time between two events it names."""
     asked = _HOW_LONG.search(question)
     if not asked:
         return ()
@@ -1012,7 +1013,14 @@ def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str]
         # "after joining NATO did Poland ...": the second event's subject is the first's.
         subject = [e.text for e in entities if e.label != "LAW" and second.startswith(e.text)]
         first = f"{subject[0]} {first}" if subject else first
-    return (asked.group("unit") or "").lower(), first, second
+    # "between Poland joining NATO and its first request": the request is Poland's.
+    owner = [e.text for e in entities if e.label != "LAW" and first.startswith(e.text)]
+    if owner:
+        second = re.sub(r"\b(?:its|their)\b", f"{owner[0]}'s", second, count=1)
+    ordered = found.re is _LATER
+    if ordered and re.match(r"(?:\w+\s+){0,2}?before\b", rest, re.IGNORECASE):
+        first, second = second, first  # "How long before X did Y?": Y came first
+    return (asked.group("unit") or "").lower(), first, second, ordered
 
 
 _NEIGHBOUR = re.compile(

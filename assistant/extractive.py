@@ -555,15 +555,17 @@ class ExtractiveGenerator:
     def _between(self, q: Question, search: Search) -> Draft | None:
         """'How many years passed between X and Y?': date each event, then say the time
         between the dates, with the sentence that dates each. None when either event
-        cannot be dated, both date to the same day, or the dates are too vague for the
-        unit asked."""
+        cannot be dated, the dates come in the other order than the question says, both
+        date to the same day, or the dates are too vague for the unit asked."""
         if not q.interval:
             return None
-        unit, first, second = q.interval
+        unit, first, second, ordered = q.interval
         dated = [self._dated(event, search) for event in (first, second)]
         if dated[0] is None or dated[1] is None:
             return None
         (one, start), (other, end) = dated[0], dated[1]
+        if ordered and start > end:
+            return None  # "How long after X did Y?" with Y dated before X: a wrong event
         said = text.elapsed(start, end, unit) if start != end else None
         if said is None:
             return None

@@ -369,21 +369,28 @@ def test_the_time_between_two_events_names_both_events() -> None:
     asked = analyse(
         "How many days were there between Poland's 2025 request and the Estonia meeting?"
     )
-    assert asked.interval == ("days", "Poland's 2025 request", "the Estonia meeting")
-    # "after joining NATO did Poland ...": the joining is Poland's.
+    assert asked.interval == ("days", "Poland's 2025 request", "the Estonia meeting", False)
+    # "after joining NATO did Poland ...": the joining is Poland's, and came first.
     later = analyse("how many years after joining nato did poland first invoke article 4")
-    assert later.interval == ("years", "poland joining NATO", "poland first invoke Article 4")
+    assert later.interval == (
+        "years",
+        "poland joining NATO",
+        "poland first invoke Article 4",
+        True,
+    )
     assert analyse("How long did Operation Eagle Assist last?").interval == ()
     # "from ... to ..." pairs; "the request to NATO" is one event.
-    assert analyse("How many years from the signing to the first request?").interval == (
-        "years",
+    assert analyse("How many years from the signing to the first request?").interval[1:3] == (
         "the signing",
         "the first request",
     )
-    assert analyse("How many days between the request to NATO and the meeting?").interval[1:] == (
+    assert analyse("How many days between the request to NATO and the meeting?").interval[1:3] == (
         "the request to NATO",
         "the meeting",
     )
+    # "its" belongs to the first event's subject.
+    owned = analyse("How many years between Poland joining NATO and its first request?")
+    assert owned.interval[2] == "Poland's first request"
 
 
 def test_chat_words_and_everyday_verbs_are_read_in_the_sources_words() -> None:

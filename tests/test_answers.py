@@ -619,3 +619,12 @@ def test_a_doubt_about_someone_else_s_act_is_no_doubt_about_the_one_asked(
     ]
     answer = nato.ask("Did NATO go as far as Article 5 over it?", history=history)
     assert answer.answer.startswith("No."), answer.answer
+
+
+def test_a_time_between_events_in_the_wrong_order_is_not_given(nato: Assistant) -> None:
+    # "its first request" is Poland's, not the first request of all.
+    owned = nato.ask("How many years passed between Poland joining NATO and its first request?")
+    assert owned.answer.startswith("15 years."), owned.answer
+    # An incursion dated after the launch it is said to precede is another incursion.
+    later = nato.ask("How long after the drone incursion did NATO launch Eastern Sentry?")
+    assert not re.match(r"\d+ days\.", later.answer), later.answer
