@@ -748,6 +748,7 @@ _LEADING_CLAUSE = re.compile(
 )
 
 
+@lru_cache(maxsize=2048)
 def main_question(spelled: str) -> str:
     """The question without a clause or a statement that comes before it, or the question
     itself."""
@@ -990,7 +991,8 @@ _SPAN_OF = re.compile(
     re.I,
 )
 _LATER = re.compile(
-    r"^(?:\w+\s+){0,2}?(?:after|before)\s+(?P<a>.+)\s+(?:did|was|were|had|has|does|do)\s+(?P<b>.+)",
+    r"^(?:\w+\s+){0,2}?(?P<way>after|before)\s+(?P<a>.+)\s+(?:did|was|were|had|has|does|do)"
+    r"\s+(?P<b>.+)",
     re.I,
 )
 
@@ -1007,20 +1009,28 @@ def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str,
     found = _LATER.search(rest) or _SPAN_OF.search(rest)
     if not found:
         return ()
-    parts = [p for p in found.groups() if p]
-    first, second = parts[0].strip(" ,"), parts[1].strip(" ,")
-    if found.re is _LATER and re.match(r"\w+ing\b", first):
-        # "after joining NATO did Poland ...": the second event's subject is the first's.
-        subject = [e.text for e in entities if e.label != "LAW" and second.startswith(e.text)]
-        first = f"{subject[0]} {first}" if subject else first
-    # "between Poland joining NATO and its first request": the request is Poland's.
-    owner = [e.text for e in entities if e.label != "LAW" and first.startswith(e.text)]
-    if owner:
-        second = re.sub(r"\b(?:its|their)\b", f"{owner[0]}'s", second, count=1)
     ordered = found.re is _LATER
-    if ordered and re.match(r"(?:\w+\s+){0,2}?before\b", rest, re.IGNORECASE):
+    if ordered:
+        first, second = found.group("a"), found.group("b")
+    else:
+        first, second = found.group("a") or found.group("c"), found.group("b") or found.group("d")
+    first, second = first.strip(" ,"), second.strip(" ,")
+    subject = _leading_name(second, entities)
+    if ordered and subject and re.match(r"\w+ing\b", first):
+        # "after joining NATO did Poland ...": the second event's subject is the first's.
+        first = f"{subject} {first}"
+    # "between Poland joining NATO and its first request": the request is Poland's.
+    owner = _leading_name(first, entities)
+    if owner:
+        second = re.sub(r"\b(?:its|their)\b", f"{owner}'s", second, count=1)
+    if ordered and found.group("way").lower() == "before":
         first, second = second, first  # "How long before X did Y?": Y came first
     return (asked.group("unit") or "").lower(), first, second, ordered
+
+
+def _leading_name(phrase: str, entities: Sequence[Entity]) -> str:
+    """The name a phrase opens with ("Poland" in "Poland joining NATO"), or ''."""
+    return next((e.text for e in entities if e.label != "LAW" and phrase.startswith(e.text)), "")
 
 
 _NEIGHBOUR = re.compile(

@@ -887,10 +887,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
             and not c.features["hedged"]
             and c.features["type_match"] >= 1.0
         ]
-        lead = series[0] if series else pick(q, ranked)
-        return sources.draft(
-            [sources.sentence(lead), *map(sources.sentence, _more(lead, ranked, 1))]
-        )
+        return _with_one_more(series[0] if series else pick(q, ranked), ranked, sources)
     items: dict[str, tuple[str, Candidate]] = {}
     used: list[Candidate] = []
     wide = [c for c in ranked if c.score >= 0.25 * best and c.features["hedged"] < 1.0]
@@ -954,17 +951,24 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
             for item in fresh:
                 items[_key(item)] = (item, cand)
     if not items:
-        lead = pick(q, ranked)
-        return sources.draft(
-            [sources.sentence(lead), *map(sources.sentence, _more(lead, ranked, 1))]
-        )
+        return _with_one_more(pick(q, ranked), ranked, sources)
     names = [name for name, _ in items.values()]
     cited = [sources.cite(c) for c in used]
-    listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    listed = _joined(names)
     parts = [cite(listed[0].upper() + listed[1:], cited)]
     if len(used[0].quote.split()) <= 35:
         parts.append(sources.sentence(used[0]))
     return sources.draft(parts)
+
+
+def _with_one_more(lead: Candidate, ranked: Sequence[Candidate], sources: Sources) -> Draft:
+    """The lead sentence and one more that scores close and says something new."""
+    return sources.draft([sources.sentence(lead), *map(sources.sentence, _more(lead, ranked, 1))])
+
+
+def _joined(names: Sequence[str]) -> str:
+    """'A, B and C'."""
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
 
 
 # Plurals of those who act: signatories, members, contributors, participants.
@@ -974,7 +978,7 @@ _AGENTS = re.compile(r"(?:ories|ers|ors|ists|ants|ians)$", re.IGNORECASE)
 def _names_kind(kind: str, sentence: str) -> bool:
     """True when the sentence speaks of things of the kind: 'operation' in 'Operation
     Eagle Assist', 'signatories' in 'the letter's signatories'."""
-    return text.stem(kind) in {text.stem(w) for w in text.words(sentence)}
+    return text.stem(kind) in text.term_set(sentence)
 
 
 def _dates_listed(q: Question, wide: Sequence[Candidate], sources: Sources) -> Draft | None:
@@ -1008,7 +1012,7 @@ def _dates_listed(q: Question, wide: Sequence[Candidate], sources: Sources) -> D
         return None
     dates = [found[k] for k in sorted(found)]
     names = [said for said, _ in dates]
-    listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    listed = _joined(names)
     cited = list(dict.fromkeys(sources.cite(c) for _, c in dates))
     return sources.draft([cite(listed[0].upper() + listed[1:], cited)])
 

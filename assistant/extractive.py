@@ -618,11 +618,12 @@ class ExtractiveGenerator:
             return None
         asked = f"Who was the {office.group()} {text.spoken_date(when)}?"
         outer = dataclasses.replace(analysis.analyse(asked), years=(str(when // 10000),))
+        roles = _roles(office.group())
         held = [
             c
             for c in self.candidates(outer, search(asked, 8))
             if c.features["type_match"] >= 1.0
-            and _roles(office.group()) <= _roles(c.quote)
+            and roles <= _roles(c.quote)
             and c.named(frozenset({"PERSON"}), outer)
         ]
         if not held:

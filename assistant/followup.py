@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from assistant import text
 from assistant.schema import Turn
@@ -236,6 +237,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if not asked or not (needs_context(question) or item):
         return question
     previous, reply = asked[-1], answers[-1] if answers else ""
+    last = text.unmarked(answers[-1]) if answers else ""  # the last answer, as said
     # A previous follow-up borrowed its subject too: walk back to one that names it, and
     # past follow-ups that name only what they lean on ("Was the Council meeting ...?").
     exchanges = _exchanges(history)
@@ -274,18 +276,18 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if item:
         # The answer's subject ("Turkey, five times: ...") and the item it listed.
         # An item that names its own subject ("Estonia on 19 September ...") needs no other.
-        subjects = [e for e in entities(text.unmarked(answers[-1])) if e not in item]
+        subjects = [e for e in entities(last) if e not in item]
         named = [e for e in context if not e.startswith("Article") and not text.years(e)]
         named += [e for e in entities(item) if not text.years(e) and text.months(e) != [e]]
         context += [e for e in subjects[:1] if e not in context and not named] + [item]
         # "Who did he make that decision with?": the person the last answer named.
-        person = _person(text.unmarked(answers[-1])) if _HE.search(question) else ""
+        person = _person(last) if _HE.search(question) else ""
         if person:
             question = _HE.sub(lambda m: _named(m, person), question)
             context = [e for e in context if e not in person and person not in e]
     elif answers and _ANAPHORA.search(question):
         # "Who runs it?" after "NATO launched Eastern Sentry": the answer named the subject.
-        said = text.unmarked(answers[-1])
+        said = last
         fresh = [
             e
             for e in entities(said)
@@ -316,11 +318,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             said = text.unmarked(said)
             fresh = [e for e in entities(said) if e not in context and e not in question]
             context += fresh[:1]
-        context += _one_date(text.unmarked(answers[-1]), question, context)
+        context += _one_date(last, question, context)
     elif _refers_by_position(question):
         # "When was the second one?" after "Turkey, five times": the subject's own events.
-        said = text.unmarked(answers[-1]) if answers else ""
-        context += [e for e in entities(said)[:1] if e not in context]
+        context += [e for e in entities(last)[:1] if e not in context]
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
@@ -362,6 +363,7 @@ def _asked_again(wh: str, previous: str) -> str:
 _BORROWED = re.compile(r"\s\([^()]*\)\?$")
 
 
+@lru_cache(maxsize=2048)
 def own_words(standalone: str) -> str:
     """A rewritten question without the context it borrowed from earlier turns. A state
     named after its capital ("Tallinn (Estonia)?") is the question's own."""

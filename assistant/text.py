@@ -322,12 +322,12 @@ def spoken_date(value: int) -> str:
     return f"on {day} {name} {year}" if day else f"in {name} {year}"
 
 
-MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
 def unmarked(answer: str) -> str:
     """An answer without its [n] source markers."""
-    return MARKERS.sub("", answer)
+    return _MARKERS.sub("", answer)
 
 
 def elapsed(start: int, end: int, unit: str = "") -> str | None:
@@ -415,7 +415,8 @@ def date_conflict(question: str, sentence: str) -> bool:
     A month the question sets its answer after or before ("After the decision of 12
     September 2001, when ...") bounds the answer instead of naming it."""
     said = date_values(sentence)
-    years = {d // 10000 for d in date_values(_BOUND.sub(" ", question))}
+    named = date_values(_BOUND.sub(" ", question))  # dates the question names, not bounds
+    years = {d // 10000 for d in named}
     if years and said and not years & {d // 10000 for d in said}:
         return True
     # "since 2010", "before 2003": the sentence's years must lie on that side.
@@ -427,7 +428,7 @@ def date_conflict(question: str, sentence: str) -> bool:
         earlier = bound.group().lower().startswith(("before", "prior"))
         if not any((d // 10000 <= year) if earlier else (d // 10000 >= year) for d in said):
             return True
-    asked = {d // 100 for d in date_values(_BOUND.sub(" ", question)) if d // 100 % 100}
+    asked = {d // 100 for d in named if d // 100 % 100}
     if not asked or not said:
         return False
     years = {a // 100 for a in asked}
