@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from starlette.datastructures import Headers
 
 from assistant import Settings
-from assistant.errors import SettingsError
+from assistant.errors import AssistantError, SettingsError
 from assistant.schema import Answer
 from ui.access import COOKIE, Credentials
 from ui.feedback import FeedbackStore
@@ -63,3 +64,28 @@ def test_feedback_takes_a_file_path_or_a_sqlalchemy_url(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="ASSISTANT_FEEDBACK_DB"):
         broken.rate(answer, 1)
     assert "Settings" not in broken.where
+
+
+def test_replicas_opening_one_feedback_database_at_once_all_store(tmp_path: Path) -> None:
+    target = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    answer = Answer(question="When?", answer="In 2014 [1].", refused=False)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        stores = list(pool.map(lambda _: FeedbackStore(target), range(8)))
+    assert [store.error for store in stores] == [""] * 8
+    for number, store in enumerate(stores):
+        store.rate(answer, 1, f"user{number}")
+    assert len(FeedbackStore(target).rows()) == 8
+
+
+def test_a_feedback_store_that_becomes_writable_is_used_without_a_restart(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "feedback"
+    blocker.write_text("a file where the folder should be")
+    store = FeedbackStore(blocker / "f.sqlite3")
+    answer = Answer(question="When?", answer="In 2014 [1].", refused=False)
+    with pytest.raises(AssistantError, match="ASSISTANT_FEEDBACK_DB"):
+        store.rate(answer, 1)
+    blocker.unlink()
+    store.rate(answer, -1, "ana")
+    assert [(r["user"], r["rating"]) for r in store.rows()] == [("ana", -1)]

@@ -45,21 +45,32 @@ class FeedbackStore:
             else None
         )
         self.error = ""
-        # A store that cannot be opened (a read-only or full disk, a database server that
-        # is down) leaves the chat answering; rating then says why feedback cannot be kept.
+        self.engine: sa.Engine | None = None
+        self._open()
+
+    def _open(self) -> None:
+        """Creates the table unless it exists. A store that cannot be opened (a read-only or
+        full disk, a database server that is down) leaves the chat answering; rating then
+        says why feedback cannot be kept, and tries again, so a server that comes back is
+        used without a restart."""
         try:
-            self.engine = _engine(self.url)
-            METADATA.create_all(self.engine)
+            if self.engine is None:
+                self.engine = _engine(self.url)
+            _create(self.engine)
+            self.error = ""
         except (OSError, sa.exc.SQLAlchemyError, ImportError) as exc:
             self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
-    def _check(self) -> None:
+    def _check(self) -> sa.Engine:
         if self.error:
+            self._open()
+        if self.error or self.engine is None:
             raise AssistantError(
                 f"Feedback cannot be stored in {self.where} ({self.error}): set "
                 "ASSISTANT_FEEDBACK_DB to a writable file or a reachable database URL and "
                 "restart the server."
             )
+        return self.engine
 
     def rate(
         self, answer: Answer, rating: int, user: str = "", feedback_id: int | None = None
@@ -85,9 +96,9 @@ class FeedbackStore:
         """Records (or changes) a rating of an answer given as its parts; returns the row id."""
         if rating not in (-1, 0, 1):
             raise ValueError("rating must be 1, -1 or 0")
-        self._check()
+        engine = self._check()
         now = _now()
-        with self.engine.begin() as db:
+        with engine.begin() as db:
             if feedback_id is not None:
                 changed = db.execute(
                     FEEDBACK.update()
@@ -114,8 +125,8 @@ class FeedbackStore:
 
     def comment(self, feedback_id: int, comment: str) -> None:
         """Adds the optional comment to a rating, cut to MAX_COMMENT characters."""
-        self._check()
-        with self.engine.begin() as db:
+        engine = self._check()
+        with engine.begin() as db:
             db.execute(
                 FEEDBACK.update()
                 .where(FEEDBACK.c.id == feedback_id)
@@ -124,10 +135,24 @@ class FeedbackStore:
 
     def rows(self) -> list[dict[str, Any]]:
         """Every feedback row, oldest first, with citations decoded."""
-        self._check()
-        with self.engine.connect() as db:
+        engine = self._check()
+        with engine.connect() as db:
             found = db.execute(sa.select(FEEDBACK).order_by(FEEDBACK.c.id)).mappings().all()
         return [dict(row) | {"citations": json.loads(row["citations"])} for row in found]
+
+
+def _create(engine: sa.Engine, attempts: int = 3) -> None:
+    """Creates the table unless it exists. Replicas starting together may each find it
+    missing and create it at once; the losers' error is then followed by a table that
+    exists, so the check is made again before the error counts."""
+    for attempt in range(attempts):
+        try:
+            METADATA.create_all(engine)
+            return
+        except sa.exc.SQLAlchemyError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _url(target: Path | str) -> str:
