@@ -466,6 +466,9 @@ class Question:
     english: bool = True
     excluded: tuple[str, ...] = ()  # "besides Estonia": named, but not asked about
     predicate: tuple[str, ...] = ()  # a yes/no question's verb and object, stemmed
+    # The verb and object whose manner "How does the Council make decisions?" asks, stemmed,
+    # light verbs left out: ("decid",).
+    manner: tuple[str, ...] = ()
     # A subject described rather than named, and the question that names it: ("The NATO
     # chief who unveiled Eastern Sentry", "Who unveiled Eastern Sentry?").
     bridge: tuple[str, str] | tuple[()] = ()
@@ -703,6 +706,7 @@ def _analyse(question: str) -> Question:
         english=english,
         excluded=excluded,
         predicate=_predicate(asserted) if asserted is not None else (),
+        manner=_manner(main, main_doc) if kind == "definition" else (),
         agent=_agent(asserted) if asserted is not None else "",
         speculation=_speculation(main_doc),
         # "Who chaired ...?", and "Who would have chaired ...?" of a past occasion.
@@ -942,6 +946,24 @@ def _predicate(doc: Any) -> tuple[str, ...]:
     if not out:
         out = _verb_phrase(doc)
     return tuple(dict.fromkeys(w for w in out if w not in text.STOPWORDS))
+
+
+_MANNER_ASKED = re.compile(
+    r"^(?:(?:and|so|ok|okay|but|then|well),? )*how (?:does|do|did|is|are|was|were|can|could|"
+    r"would|will)\b",
+    re.IGNORECASE,
+)
+_LIGHT_VERBS = frozenset(text.stem(w) for w in "make do get take have work go happen".split())
+
+
+def _manner(question: str, doc: Any) -> tuple[str, ...]:
+    """The verb and object a "how does X ...?" question asks the manner of, as stems."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or not _MANNER_ASKED.match(question):
+        return ()
+    objects = [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
+    said = [root.lower_, *(t.lower_ for c in objects for t in c.subtree if t.pos_ == "NOUN")]
+    return tuple(dict.fromkeys(w for w in map(text.stem, said) if w not in _LIGHT_VERBS))
 
 
 _BECAUSE = re.compile(r"\s+because\s+(?!of\b)", re.IGNORECASE)

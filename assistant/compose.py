@@ -144,8 +144,8 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         # The most precise date among sentences nearly as good as the best.
         near = [c for c in good if c.score >= 0.8 * good[0].score]
         return max(near, key=lambda c: (_precision(span(q, c)), c.score))
-    if q.kind == "definition" and q.names:
-        # "What is Article 4?": the sentence that says what it is.
+    if q.kind == "definition" and q.names and not q.manner:
+        # "What is Article 4?": the sentence that says what it is (not "How does ... ?").
         # A defining sentence may rank lower than ones that merely mention the name.
         defining = [
             c

@@ -81,6 +81,12 @@ _EVENTS = re.compile(
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
 # Words that report what someone said.
+# The manner of an act: "by consensus", "through ...", "in a letter".
+_MANNER = re.compile(
+    r"\bby (?!(?:a|an|the|one|any|its|their|his|her|him|them|\d+)\b)[a-z]|"
+    r"\b(?:through|via|without|using|on the basis of|in writing|in person)\b|\bno \w+ing\b|"
+    r"\bin an? (?:\w+ )?(?:letter|call|message|note)\b"
+)
 _SAYS = re.compile(
     r"\b(said|says|stated|denied|denies|claimed|called|told|argued|responded|replied|"
     r"warned|insisted|accused|rejected|condemned|described|demanded|urged|pledged|"
@@ -223,6 +229,10 @@ def type_match(question: Question, quote: str, found: Sequence[str], context: st
             if not _EARLIER.search(" ".join(quote[: m.start()].split()[-4:]))
         ]
         return 1.0 if stated else 0.2
+    if kind == "definition" and question.manner:
+        # "How does the Council make decisions?": a manner of deciding, not any manner.
+        told = set(text.terms(quote))
+        return 1.0 if _MANNER.search(quote) and told & set(question.manner) else 0.5
     return 0.5
 
 

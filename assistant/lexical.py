@@ -83,12 +83,8 @@ class Lexical:
         self._vocabulary: dict[int, list[str]] | None = None
         db = self._db()
         db.executescript(SCHEMA)
-        columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
-        if "words" not in columns:  # an earlier layout: start over, the next sync refills it
-            db.executescript(
-                "DROP TABLE vocabulary; DROP TABLE terms; DROP TABLE chunks; DROP TABLE stamp;"
-            )
-            db.executescript(SCHEMA)
+        if self._stamp(db, "terms") != str(text.TERMS_VERSION):
+            self._restamp(db)
         self.refresh()
 
     # ----- connections ---------------------------------------------------------
@@ -106,6 +102,31 @@ class Lexical:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
+
+    @staticmethod
+    def _restamp(db: sqlite3.Connection) -> None:
+        """Stamps the index with the terms version; an index of an earlier layout, or of
+        terms stemmed another way, is emptied first, and the next sync refills it."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if Lexical._stamp(db, "terms") == str(text.TERMS_VERSION):
+                db.execute("COMMIT")  # another process restamped it first
+                return
+            columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
+            held = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            if "words" not in columns or held:
+                for table in ("vocabulary", "terms", "chunks", "stamp"):
+                    db.execute(f"DROP TABLE {table}")
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            db.execute(
+                "INSERT OR REPLACE INTO stamp VALUES ('terms', ?)", (str(text.TERMS_VERSION),)
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _stamp(db: sqlite3.Connection, key: str) -> str | None:

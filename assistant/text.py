@@ -9,6 +9,10 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+# Raised whenever `terms` would turn the same text into other terms: an index of terms
+# written before then is rebuilt rather than searched with a vocabulary it does not share.
+TERMS_VERSION = 2
+
 STOPWORDS = frozenset(
     """
     a an the and or but if of to in on at by for with from as is are was were be been
@@ -43,6 +47,8 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             word = word[: -len(suffix)]
             break
+    # A noun made from a verb meets the verb: decision ~ decide, invasion ~ invade.
+    word = re.sub(r"(?<=\w\w[aeiou])sion$", "d", word)
     if len(word) > 5 and word.endswith("ian"):
         word = word[:-1]  # Estonian ~ Estonia, Syrian ~ Syria
     if len(word) > 4 and word.endswith("e"):

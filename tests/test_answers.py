@@ -628,3 +628,13 @@ def test_a_time_between_events_in_the_wrong_order_is_not_given(nato: Assistant) 
     # An incursion dated after the launch it is said to precede is another incursion.
     later = nato.ask("How long after the drone incursion did NATO launch Eastern Sentry?")
     assert not re.match(r"\d+ days\.", later.answer), later.answer
+
+
+def test_how_something_is_done_is_answered_with_the_manner_of_that_act(
+    nato: Assistant,
+) -> None:
+    # Not the sentence that only names the Council's decisions.
+    answer = nato.ask("How does the North Atlantic Council make decisions?").answer
+    assert "consensus" in first_sentence(answer), answer
+    # A manner of some other act does not answer.
+    assert nato.ask("How does the veto work in the UN Security Council?").refused

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 from collections.abc import Callable
 
 import pytest
 from test_index import DOCS
 
-from assistant import Settings, build_assistant, lexical
+from assistant import Settings, build_assistant, lexical, text
 from assistant.index import Index
 from assistant.lexical import Lexical
 from assistant.retrieval import Filters
@@ -109,3 +110,20 @@ def test_a_rebuild_moves_to_a_new_generation_that_readers_follow(settings: Setti
     assert serving.retriever.generation == 2
     assert serving.retriever.lexical.n == report.chunks
     assert "Crimea" in serving.ask("Why did Poland request consultations?").answer
+
+
+def test_an_index_of_terms_stemmed_another_way_is_rebuilt_from_chroma(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_assistant(settings).ingest()
+    path = settings.index_dir / "lexical.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE stamp SET value = '1' WHERE key = 'terms'")
+        db.execute("UPDATE chunks SET words = ''")  # what another stemmer wrote
+    stale = Lexical(path)
+    assert stale.n == 0  # emptied, not searched with terms it does not share
+    stale.close()
+    serving = build_assistant(settings)
+    assert serving.retriever.lexical.n == serving.index.count()
+    assert Lexical(path).df(text.stem("consultations")) > 0
+    assert "19 September 2025" in serving.ask("When did Estonia ask for consultations?").answer

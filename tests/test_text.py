@@ -40,6 +40,9 @@ def test_stems_meet_across_word_forms() -> None:
     forms = {"invoke", "invoked", "invoking", "invocation", "invocations"}
     assert len({text.stem(w) for w in forms}) == 1
     assert text.stem("times") == text.stem("time")
+    assert text.stem("decisions") == text.stem("decide")
+    assert text.stem("invasion") == text.stem("invaded")
+    assert text.stem("session") != text.stem("sessed")
 
 
 def test_terms_drop_stop_words_and_possessives() -> None:
