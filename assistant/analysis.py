@@ -469,6 +469,9 @@ class Question:
     # The verb and object whose manner "How does the Council make decisions?" asks, stemmed,
     # light verbs left out: ("decid",).
     manner: tuple[str, ...] = ()
+    # The act a question asks about, as the stems that can tell it: ("brief",) for "Who
+    # briefed the Council?"; empty for a light or linking verb ("Who was ...?").
+    act: tuple[str, ...] = ()
     # A subject described rather than named, and the question that names it: ("The NATO
     # chief who unveiled Eastern Sentry", "Who unveiled Eastern Sentry?").
     bridge: tuple[str, str] | tuple[()] = ()
@@ -707,6 +710,7 @@ def _analyse(question: str) -> Question:
         excluded=excluded,
         predicate=_predicate(asserted) if asserted is not None else (),
         manner=_manner(main, main_doc) if kind == "definition" else (),
+        act=_act(main_doc),
         agent=_agent(asserted) if asserted is not None else "",
         speculation=_speculation(main_doc),
         # "Who chaired ...?", and "Who would have chaired ...?" of a past occasion.
@@ -964,6 +968,30 @@ def _manner(question: str, doc: Any) -> tuple[str, ...]:
     objects = [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
     said = [root.lower_, *(t.lower_ for c in objects for t in c.subtree if t.pos_ == "NOUN")]
     return tuple(dict.fromkeys(w for w in map(text.stem, said) if w not in _LIGHT_VERBS))
+
+
+# Verbs that link or ask rather than tell an act: "nato members count 2025?"
+_NO_ACT = frozenset("be have do count number total list name".split())
+
+
+def _act(doc: Any) -> tuple[str, ...]:
+    """The main verb's stem and the stems of verbs that tell the same act."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.pos_ != "VERB":
+        return ()
+    if root is not None and root.lemma_.lower() == "do":
+        # "When did Poland first invoke Article 4?" may be parsed with "did" as the main
+        # verb: the act is the base-form verb after it, or a word that names an act.
+        after = doc[root.i + 1 :]
+        root = next((t for t in after if t.tag_ == "VB"), None) or next(
+            (t for t in after if text.same_act(text.stem(t.lower_))[1:]), None
+        )
+    if root is None or root.lemma_.lower() in _REPORTING:
+        return ()
+    verb = text.base_term(text.stem(root.lemma_.lower()))
+    if verb in _LIGHT_VERBS or root.lemma_.lower() in _NO_ACT:
+        return ()
+    return text.same_act(verb)
 
 
 _BECAUSE = re.compile(r"\s+because\s+(?!of\b)", re.IGNORECASE)

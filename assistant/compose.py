@@ -86,6 +86,12 @@ def _when(cand: Candidate) -> list[int]:
     return [int(cand.passage.date.replace("-", ""))] if cand.passage.date else []
 
 
+def _titled(q: Question, cand: Candidate) -> bool:
+    """The sentence's document names one of the question's subjects in its title."""
+    title = text.fold(cand.passage.title)
+    return any(text.fold(s) in title for s in q.subjects)
+
+
 def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Candidate:
     """The sentence to lead with: the best, or among the good ones the earliest or latest
     when the question asks for 'first' or 'current', or the one that fits a date."""
@@ -93,9 +99,11 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     # Sentences about the question's own subject, stating facts rather than doubts; an
     # order ("the latest") looks further down, since the newest fact may be worded apart.
     cover = max(c.features["entity_cover"] for c in ranked[:5])
-    if borrowed(q.text):
+    follow = borrowed(q.text)
+    if follow:
         # A follow-up's names are borrowed from earlier turns to place it: any of them
-        # ties a sentence to the subject ("when did the council meet on it?").
+        # ties a sentence to the subject ("when did the council meet on it?"), and so
+        # does a document whose title names it ("whose jets responded?" after Estonia).
         cover = min(cover, 0.01)
     floor = 0.25 if q.order and at is None else 0.6
     typed = max(c.features["type_match"] for c in ranked[:10] if c.score >= 0.5 * best.score)
@@ -104,7 +112,7 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         for c in ranked
         if c.score >= floor * best.score
         and c.features["type_match"] >= min(0.6, typed)
-        and c.features["entity_cover"] >= cover
+        and (c.features["entity_cover"] >= cover or (follow and _titled(q, c)))
         and c.features["hedged"] < 1.0
     ] or [best]
     if q.kind in ("reason", "outcome", "statement"):

@@ -153,9 +153,21 @@ def hedged(sentence: str) -> float:
     return 0.4 if text.REPORTED.search(sentence) or _EDITORIAL.search(sentence) else 0.0
 
 
+_ACTED = frozenset({"person", "place", "organisation", "name", "date", "number"})
+
+
 def type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:
     """How well a sentence holds the kind of thing the question asks for (0 to 1); the
-    context is the passage around the sentence."""
+    context is the passage around the sentence. A person, date or place given for another
+    act than the one asked about ("Who briefed ...?" against "... noted that ...") counts
+    for less."""
+    held = _type_match(question, quote, found, context)
+    if question.act and question.kind in _ACTED and not set(question.act) & text.base_terms(quote):
+        return 0.6 * held
+    return held
+
+
+def _type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:
     kind = question.target if question.kind == "list" else question.kind
     if question.unnamed_items:
         # A series of things, not of names: "France, Germany and Belgium" lists states.

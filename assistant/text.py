@@ -86,6 +86,24 @@ _BASE = {
 }
 
 
+# Verbs that tell the same act, so a question's verb meets the source's: "When did Poland
+# invoke Article 4?" is answered by "Poland requested consultations on ...".
+_SAME_ACT = """
+invoke request ask call seek trigger; meet hold convene gather; join accede admit member;
+enter cross violate intrude stray; respond react scramble; launch start begin establish;
+chair preside head lead run; shoot down; kill die; say state tell declare announce
+"""
+
+
+def same_act(verb: str) -> tuple[str, ...]:
+    """A stemmed verb with the stems of the verbs that tell the same act."""
+    for group in _SAME_ACT.replace("\n", " ").split(";"):
+        stems = tuple(base_term(stem(w)) for w in group.split())
+        if verb in stems:
+            return (verb, *(s for s in stems if s != verb))
+    return (verb,)
+
+
 def base_term(term: str) -> str:
     """A stemmed term with an irregular verb's past form taken to its base: 'met' -> 'meet'."""
     return _BASE.get(term, term)

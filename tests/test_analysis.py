@@ -422,3 +422,19 @@ def test_a_described_subject_ends_where_the_question_s_own_verb_begins() -> None
         "Which Secretary General announced Eastern Sentry?",
     )
     assert analyse("Who would have chaired the meeting?").past
+
+
+def test_the_act_asked_about_is_read_with_the_verbs_that_tell_it() -> None:
+    assert analyse("Who briefed the Council at that meeting?").act == ("brief",)
+    # A misparsed "did" still leads to the act, which a request also tells.
+    invoked = analyse("When did Poland first invoke Article 4?").act
+    assert "request" in invoked and "ask" in invoked
+    # Asking and linking verbs name no act.
+    assert analyse("nato members count 2025?").act == ()
+    assert analyse("Who was Secretary General in 2014?").act == ()
+
+
+def test_how_a_thing_is_done_reads_the_act_and_its_object() -> None:
+    assert analyse("And how does it make decisions?").manner == ("decid",)
+    assert analyse("How does the veto work in the UN Security Council?").manner == ()
+    assert analyse("What is Article 4?").manner == ()

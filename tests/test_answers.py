@@ -638,3 +638,25 @@ def test_how_something_is_done_is_answered_with_the_manner_of_that_act(
     assert "consensus" in first_sentence(answer), answer
     # A manner of some other act does not answer.
     assert nato.ask("How does the veto work in the UN Security Council?").refused
+
+
+def test_who_did_an_act_is_answered_by_a_sentence_that_tells_that_act(nato: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "When did the NAC meet after Estonia's request?"},
+        {"role": "assistant", "content": "On the morning of 23 September 2025."},
+    ]
+    # Not the sentence that dates the meeting and names another state.
+    answer = nato.ask("Who briefed the Council at that meeting?", history=history).answer
+    assert "SACEUR" in first_sentence(answer), answer
+
+
+def test_a_follow_up_is_answered_from_a_document_about_its_subject(nato: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Has Estonia ever asked for Article 4 consultations?"},
+        {"role": "assistant", "content": "Yes, on 19 September 2025, after three MiG-31s..."},
+        {"role": "user", "content": "Where did that happen exactly?"},
+        {"role": "assistant", "content": "Near Vaindloo Island in the Gulf of Finland."},
+    ]
+    # The sentence names neither Estonia nor Article 4; its document is about both.
+    answer = nato.ask("whose fighter jets responded?", history=history).answer
+    assert "Italian" in first_sentence(answer), answer
