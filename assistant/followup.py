@@ -263,6 +263,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     swap = _SWAP.match(question)
     if swap and _is_swap(swap.group("x") or swap.group("y") or ""):
         new = (swap.group("x") or swap.group("y") or "").strip()
+        retimed = _retimed(previous, _AT_TIME.sub("", new))
+        if retimed:
+            return retimed
         article = new.lower().startswith("article")
         old = [e for e in entities(previous) if e.startswith("Article") == article]
         if old:
@@ -322,9 +325,33 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     elif _refers_by_position(question):
         # "When was the second one?" after "Turkey, five times": the subject's own events.
         context += [e for e in entities(last)[:1] if e not in context]
+    if any(_is_state(e) for e in own):
+        # "And when was the first time Poland did it?": asked of its own state, so the
+        # last subject's state and the dates of its occasion are not borrowed.
+        context = [e for e in context if not _is_state(e) and not text.date_mentions(e)]
     if not context:
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
+
+
+def _is_state(name: str) -> bool:
+    from assistant.analysis import STATES  # the model loads only when a question needs it
+
+    return _plain(name).removeprefix("the ") in STATES
+
+
+def _retimed(previous: str, new: str) -> str:
+    """'And what about October that year?' after 'Why ... in June 2012?': the question
+    asked again of the new time, in the year of the old one unless it names its own."""
+    dated = text.date_mentions(previous)
+    if not dated or not (text.months(new) or text.years(new)):
+        return ""
+    year = text.years(dated[0])
+    when = re.sub(r"\b(?:that|the same) year\b", year[0] if year else "", new, flags=re.I)
+    when = " ".join(when.split())
+    if year and not text.years(when):
+        when = f"{when} {year[0]}"
+    return previous.replace(dated[0], when, 1)
 
 
 def _one_date(said: str, question: str, context: Sequence[str]) -> list[str]:
@@ -384,6 +411,16 @@ def borrowed(standalone: str) -> bool:
 
 
 def _is_swap(subject: str) -> bool:
-    """'What about Estonia?' swaps the subject; 'And who was ...?' is a new question."""
+    """'What about Estonia?' swaps the subject, and 'And in October?' the time; 'And who
+    was ...?' is a new question."""
+    subject = _AT_TIME.sub("", subject)
     first = subject.split()[0].lower() if subject.split() else ""
     return 0 < len(subject.split()) <= 4 and first not in _NOT_NAMES
+
+
+_AT_TIME = re.compile(
+    r"^(?:in|on|during|by)\s+(?=(?:\w+\s+)?(?:(?:1[89]|20)\d\d|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\b)",
+    re.IGNORECASE,
+)

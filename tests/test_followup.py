@@ -303,3 +303,31 @@ def test_a_short_question_that_names_nothing_borrows_the_subject() -> None:
     ]
     standalone = rewrite("How many people were killed?", history)
     assert "Turkey" in standalone and "2012" in standalone
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("And what about October that year?", "Why did Turkey invoke Article 4 in October 2012?"),
+        ("and in October?", "Why did Turkey invoke Article 4 in October 2012?"),
+        ("What about 2015?", "Why did Turkey invoke Article 4 in 2015?"),
+    ],
+)
+def test_what_about_a_time_asks_the_last_question_of_that_time(
+    follow_up: str, expected: str
+) -> None:
+    history = [
+        Turn("user", "Why did Turkey invoke Article 4 in June 2012?"),
+        Turn("assistant", "Because Syria shot down a Turkish jet on 22 June 2012 [1]."),
+    ]
+    assert rewrite(follow_up, history) == expected
+
+
+def test_a_follow_up_asked_of_its_own_state_borrows_no_other_state_or_its_dates() -> None:
+    history = [
+        Turn("user", "When did Turkey first invoke Article 4?"),
+        Turn("assistant", "On 10 February 2003, by letter [1]."),
+    ]
+    standalone = rewrite("And when was the first time Poland did it?", history)
+    assert "Poland" in standalone and "Article 4" in standalone
+    assert "Turkey" not in standalone and "2003" not in standalone
