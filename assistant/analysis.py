@@ -323,10 +323,14 @@ _KIND_PATTERNS = {
     "outcome": r"\bwhat (?:\w+ ){0,3}(?:followed|came (?:out )?of|resulted|happened (?:after|next|"
     r"then|later))\b|\b(?:response|reaction|outcome|result|consequence)s? (?:to|of)\b|"
     r"^what (?:did|does|do|would|will) .+\b(?:after|following|in (?:response|reply|return)|"
-    r"as a result|later|afterwards)\b",
+    r"as a result|later|afterwards)\b|"
+    # "What did the leaders announce?": a step taken, as the sources tell it.
+    r"^what (?:\w+ )?(?:did|does|do|have|has|had|was|were) (?:\w+ ){0,4}?(?:announce|launch|"
+    r"decide|agree|approve|deploy|set up)(?:d|ed)?(?: on| to)?\W*(?:\s|$)",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
-    "place": r"\bwhere\b|\b(which|what) (city|place|town|country|capital|region|ally|state|"
-    r"nation|nationality|member)\b|\bin which\b",
+    "place": r"\bwhere\b|\b(which|what) (?:(?:was|is|were|are) the (?:first|last|latest|only|"
+    r"newest|next|most recent|\d+(?:st|nd|rd|th)) )?(city|place|town|country|capital|region|ally|"
+    r"state|nation|nationality|member)\b|\bin which\b",
 }
 # One question asked of two things: "... did each join?", "what prompted the 2014 request,
 # and what prompted the 2025 one?"

@@ -37,6 +37,11 @@ from assistant.analysis import analyse, main_question, speculative
         ("What was the harbour town called?", "name"),
         ("What was the name of the envoy who carried the letter?", "person"),
         ("Name every country that sent a ship.", "list"),
+        # "Which was the last country ...?" asks for a place; "what did X announce?" for a
+        # step taken.
+        ("Which was the last country to sign?", "place"),
+        ("What is the state of the talks?", "definition"),
+        ("And what did the ministers announce the next day?", "outcome"),
         # One question asked of two things is answered for each.
         ("What prompted the 1999 request, and what prompted the 2004 one?", "comparison"),
         ("Norway and Denmark both joined early. In which year did each join?", "comparison"),
