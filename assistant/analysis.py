@@ -308,7 +308,8 @@ _TAG_QUESTION = re.compile(
 # Wordings that settle a question's type, tried in order before lists and yes/no.
 _EARLY_KINDS = (
     ("money", r"\bhow much\b.*\b(cost|spen[dt]|pa(y|id)|worth|budget)|\b(cost|budget|price)\b"),
-    ("number", r"\bhow (many|often|much|frequently)\b|\bnumber of\b|\bcount\b"),
+    # "count" the verb or the telegraphic noun ("members count 2025?"), not "on NATO's count".
+    ("number", r"\bhow (many|often|much|frequently)\b|\bnumber of\b|(?<!['’]s )\bcount\b"),
     ("time", r"\b(what|which) time\b|\bat what hour\b"),
     ("duration", r"\bhow long\b|\bfor how many (days|hours|weeks)\b|\bduration\b"),
 )

@@ -162,9 +162,20 @@ def type_match(question: Question, quote: str, found: Sequence[str], context: st
     act than the one asked about ("Who briefed ...?" against "... noted that ...") counts
     for less."""
     held = _type_match(question, quote, found, context)
-    if question.act and question.kind in _ACTED and not set(question.act) & text.base_terms(quote):
+    told = not question.act or bool(set(question.act) & text.base_terms(quote))
+    # A sentence naming who holds the office asked for answers "Which general briefed
+    # ...?" without telling the briefing: "In 2025, SACEUR was General ...".
+    holder = question.kind == "person" and bool(_asked_roles(question) & _roles(quote))
+    if question.kind in _ACTED and not told and not holder:
         return 0.6 * held
     return held
+
+
+def _asked_roles(question: Question) -> set[str]:
+    """The office a question asks for: the first it names ('the ambassador who handed
+    the request to the Secretary General' asks for an ambassador)."""
+    first = _ROLES.search(analysis.main_question(question.text))
+    return _roles(first.group() if first else "")
 
 
 def _type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:
@@ -184,8 +195,7 @@ def _type_match(question: Question, quote: str, found: Sequence[str], context: s
     if kind == "person":
         # The office asked for is the first the question names: "the ambassador who
         # handed the request to the Secretary General" asks for an ambassador.
-        first = _ROLES.search(analysis.main_question(question.text))
-        roles, said = _roles(first.group() if first else ""), _roles(quote)
+        roles, said = _asked_roles(question), _roles(quote)
         if roles and not roles & said:
             return 0.0
         if found:

@@ -443,3 +443,8 @@ def test_how_a_thing_is_done_reads_the_act_and_its_object() -> None:
     assert analyse("And how does it make decisions?").manner == ("decid",)
     assert analyse("How does the veto work in the UN Security Council?").manner == ()
     assert analyse("What is Article 4?").manner == ()
+
+
+def test_a_count_as_a_noun_does_not_make_a_question_a_count() -> None:
+    assert analyse("Which invocation was Norway's request on NATO's count?").kind != "number"
+    assert analyse("alliance members count 2030?").kind == "number"
