@@ -330,8 +330,9 @@ _KIND_PATTERNS = {
     r"decide|agree|approve|deploy|set up)(?:d|ed)?(?: on| to)?\W*(?:\s|$)",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
     "place": r"\bwhere\b|\b(which|what) (?:(?:was|is|were|are) the (?:first|last|latest|only|"
-    r"newest|next|most recent|\d+(?:st|nd|rd|th)) )?(city|place|town|country|capital|region|ally|"
-    r"state|nation|nationality|member)\b|\bin which\b",
+    r"newest|next|most recent|\d+(?:st|nd|rd|th)) )?(city|place|town|village|island|base|airport|"
+    r"sea|country|capital|region|ally|state|nation|nationality|member)\b|"
+    r"\b(?:in|near|at|from|into|over|off) which\b",
 }
 # One question asked of two things: "... did each join?", "what prompted the 2014 request,
 # and what prompted the 2025 one?"
@@ -1074,8 +1075,9 @@ def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str,
     if ordered and subject and re.match(r"\w+ing\b", first):
         # "after joining NATO did Poland ...": the second event's subject is the first's.
         first = f"{subject} {first}"
-    # "between Poland joining NATO and its first request": the request is Poland's.
-    owner = _leading_name(first, entities)
+    # "between Poland joining NATO and its first request": the request is Poland's, unless
+    # the second event has its own subject ("after Turkey's request did Poland make its").
+    owner = "" if subject else _leading_name(first, entities)
     if owner:
         second = re.sub(r"\b(?:its|their)\b", f"{owner}'s", second, count=1)
     if ordered and found.group("way").lower() == "before":

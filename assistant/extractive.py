@@ -93,7 +93,9 @@ _SAYS = re.compile(
     r"called on|called for)\b",
     re.IGNORECASE,
 )
-_TOWNS = re.compile(r"\b(which|what) (city|town|village|base|airport|port)\b", re.IGNORECASE)
+_TOWNS = re.compile(
+    r"\b(which|what) (?:\w+ )?(city|town|village|island|base|airport|port)\b", re.IGNORECASE
+)
 # Answer types that say little of what is asked.
 _ALLIES = ("alli", "nato", "coun", "memb", "nort")
 _VAGUE = ("other", "definition", "comparison", "list", "yes-no")

@@ -40,6 +40,7 @@ from assistant.analysis import analyse, main_question, speculative
         # "Which was the last country ...?" asks for a place; "what did X announce?" for a
         # step taken.
         ("Which was the last country to sign?", "place"),
+        ("Near which island did the ships anchor?", "place"),
         ("What is the state of the talks?", "definition"),
         ("And what did the ministers announce the next day?", "outcome"),
         # One question asked of two things is answered for each.

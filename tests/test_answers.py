@@ -660,3 +660,15 @@ def test_a_follow_up_is_answered_from_a_document_about_its_subject(nato: Assista
     # The sentence names neither Estonia nor Article 4; its document is about both.
     answer = nato.ask("whose fighter jets responded?", history=history).answer
     assert "Italian" in first_sentence(answer), answer
+
+
+def test_which_island_is_not_answered_by_a_state(nato: Assistant) -> None:
+    answer = nato.ask("Near which island did the MiG-31s enter Estonian airspace?").answer
+    assert answer.startswith("Vaindloo"), answer
+
+
+def test_the_time_after_another_subject_s_event_keeps_each_event_s_own_subject(
+    nato: Assistant,
+) -> None:
+    asked = "How many years after Turkey's 2003 request did Poland make its first request?"
+    assert nato.ask(asked).answer.startswith("11 years."), nato.ask(asked).answer
