@@ -255,7 +255,11 @@ def span(q: Question, cand: Candidate) -> str:
         return found[0] if found else ""
     if kind == "duration":
         found = text.durations(cand.quote)
-        return found[0] if found else ""
+        if found:
+            return found[0]
+        # "It ran from mid-October 2001 to mid-May 2002": the length, worked out, and the ends.
+        spans = [(said, length) for said, length in text.ranges(cand.quote) if length]
+        return f"about {spans[0][1]}, {spans[0][0]}" if spans else ""
     if kind == "number":
         figure = count_of(q, cand.quote)
         return str(figure) if figure is not None else ""

@@ -225,7 +225,7 @@ def _type_match(question: Question, quote: str, found: Sequence[str], context: s
             return 1.0
         return 0.6 if text.has_number(quote) else 0.0
     if kind == "duration":
-        return 1.0 if text.durations(quote) else 0.0
+        return 1.0 if text.durations(quote) or text.ranges(quote) else 0.0
     if kind == "reason":
         # "because", "in response to" give a cause; "after", "following" may only date.
         if _CAUSE_STATED.search(quote):
@@ -515,21 +515,30 @@ class ExtractiveGenerator:
             return any(c.features["type_match"] >= 0.6 for c in ranked if c.score >= 0.5 * best)
         return True
 
-    def _dated(self, event_text: str, search: Search) -> tuple[Candidate, int] | None:
+    def _dated(
+        self, event_text: str, search: Search, after: int = 0
+    ) -> tuple[Candidate, int] | None:
         """The sentence that dates an event as its sources state it (not as a source
-        reports another's claim), and its date: the earliest it gives, or the latest when
-        the event is "the latest", made day-precise by another sentence about the same
-        event when the first gives a year alone. None when no sentence dates it."""
+        reports another's claim), and its date: the earliest it gives (from `after` on,
+        when given), or the latest when the event is "the latest", made day-precise by
+        another sentence about the same event when the first gives a year alone. None
+        when no sentence dates it."""
         inner = dataclasses.replace(analysis.analyse(event_text), kind="date", target="")
         ranked = self.candidates(inner, search(event_text, 8))
         stated = [c for c in ranked if not c.features["hedged"]] or ranked
+        if after:
+            # "How long after the airstrike did the meeting take place?": the first such
+            # event after it, among sentences not far below the best.
+            later = {id(c): _later(c.quote, after) for c in stated}
+            stated = [c for c in stated if later[id(c)] and c.score >= 0.3 * stated[0].score]
+            stated.sort(key=lambda c: later[id(c)])
         if not stated:
             return None
-        event = compose.pick(inner, stated)
+        event = stated[0] if after else compose.pick(inner, stated)
         dates = [
             d
             for d in _near_names(inner, event.quote)
-            if not inner.years or str(d // 10000) in inner.years
+            if (not inner.years or str(d // 10000) in inner.years) and d > after
         ]
         if not dates or event.features["type_match"] < 0.6:
             return None
@@ -594,10 +603,17 @@ class ExtractiveGenerator:
         if not q.interval:
             return None
         unit, first, second, ordered = q.interval
-        dated = [self._dated(event, search) for event in (first, second)]
-        if dated[0] is None or dated[1] is None:
+        began = self._dated(first, search)
+        if began is None:
             return None
-        (one, start), (other, end) = dated[0], dated[1]
+        ended = self._dated(second, search)
+        if ordered and (ended is None or ended[1] <= began[1]):
+            # "How long after the airstrike did the meeting take place?": not any meeting,
+            # but the first found beside the airstrike that followed it.
+            ended = self._dated(f"{second} after {first}", search, after=began[1])
+        if ended is None:
+            return None
+        (one, start), (other, end) = began, ended
         if ordered and start > end:
             return None  # "How long after X did Y?" with Y dated before X: a wrong event
         said = text.elapsed(start, end, unit) if start != end else None
@@ -685,6 +701,12 @@ class ExtractiveGenerator:
             return refusal()
         held = self._holder(outer, ranked, search, at=when)
         return held or compose.answer(outer, ranked, at=when, event=event)
+
+
+def _later(sentence: str, after: int) -> int:
+    """The earliest date a sentence gives for what happened after `after`, else 0."""
+    dates = text.date_values(" ".join(text.event_dates(sentence)))
+    return min((d for d in dates if d > after), default=0)
 
 
 def _near_names(q: Question, sentence: str) -> list[int]:

@@ -316,8 +316,13 @@ _DURATION = re.compile(
 
 
 def dates_at(text: str) -> list[tuple[int, int]]:
-    """The dates a text names, each as (YYYYMMDD, where it starts in the text)."""
-    found = [(date_values(m.group()), m.start()) for m in _DATE_PARTS.finditer(text)]
+    """The dates a text gives for what happened, each as (YYYYMMDD, where it starts in the
+    text), without those that only say how far it counts ('up to 23 September 2025')."""
+    found = [
+        (date_values(m.group()), m.start())
+        for m in _DATE_PARTS.finditer(text)
+        if not _AS_OF.search(text[: m.start()])
+    ]
     return [(values[0], at) for values, at in found if values]
 
 
@@ -335,6 +340,25 @@ def date_values(text: str) -> list[int]:
 def durations(text: str) -> list[str]:
     """Stretches of time a text states: 'for about 12 minutes', 'two days'."""
     return [m.group() for m in _DURATION.finditer(text)]
+
+
+_RANGE = re.compile(
+    rf"\b(?:from|between)\s+(?:(?:early|mid|late)[- ])?(?P<a>{_DATE.pattern})\s+"
+    rf"(?:to|until|till|through|and)\s+(?:(?:early|mid|late)[- ])?(?P<b>{_DATE.pattern})",
+    re.IGNORECASE,
+)
+
+
+def ranges(text: str) -> list[tuple[str, str]]:
+    """The stretches a text gives by their two ends, with their length where the ends
+    allow: ('from mid-October 2001 to mid-May 2002', '7 months')."""
+    found = []
+    for m in _RANGE.finditer(text):
+        start, end = date_values(m.group("a")), date_values(m.group("b"))
+        if not (start and end) or end[0] < start[0]:
+            continue
+        found.append((m.group(), elapsed(start[0], end[0]) or ""))
+    return found
 
 
 def spoken_date(value: int) -> str:

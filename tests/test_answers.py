@@ -672,3 +672,14 @@ def test_the_time_after_another_subject_s_event_keeps_each_event_s_own_subject(
 ) -> None:
     asked = "How many years after Turkey's 2003 request did Poland make its first request?"
     assert nato.ask(asked).answer.startswith("11 years."), nato.ask(asked).answer
+
+
+def test_how_long_something_ran_is_worked_out_from_its_two_ends(nato: Assistant) -> None:
+    answer = nato.ask("How long did Operation Eagle Assist run?").answer
+    assert answer.startswith("About 7 months, from mid-October 2001 to mid-May 2002."), answer
+
+
+def test_how_long_after_an_event_takes_the_next_occasion_beside_it(nato: Assistant) -> None:
+    # "the Article 4 meeting" is the one that followed the airstrike, not any other.
+    asked = "How long after the Idlib airstrike did the Article 4 meeting take place?"
+    assert nato.ask(asked).answer.startswith("1 day."), nato.ask(asked).answer

@@ -110,3 +110,15 @@ def test_a_year_the_question_sets_as_a_bound_is_not_a_year_it_names() -> None:
     assert text.date_conflict("Who joined NATO since 2010?", "Spain joined NATO in 1982.")
     assert text.date_conflict("Who chaired it before 2003?", "He took office in 2014.")
     assert text.date_conflict("Who chaired it in 2026?", "He took office in 2014.")
+
+
+def test_a_stretch_given_by_its_ends_has_its_length_worked_out() -> None:
+    assert text.ranges("The mission ran from mid-October 2001 to mid-May 2002.") == [
+        ("from mid-October 2001 to mid-May 2002", "7 months")
+    ]
+    assert text.ranges("It ran from 3 May 2003 to 1 February 2003.") == []  # ends reversed
+
+
+def test_a_date_that_only_says_how_far_a_count_goes_dates_nothing() -> None:
+    assert text.dates_at("The ninth of nine invocations up to 23 September 2025.") == []
+    assert [d for d, _ in text.dates_at("The Council met on 4 March 2014.")] == [20140304]
