@@ -699,7 +699,7 @@ def _analyse(question: str) -> Question:
     ):
         # "What prompted the 2014 request, and what prompted the 2025 one?", "In which
         # year did each join?": one question asked of two things of one kind.
-        sides = _same_kind(entities) or _marked(parts)
+        sides = _same_kind(entities) or _marked(parts) or _leading_pair(spelled)
         kind = "comparison" if sides else kind
     return Question(
         text=spelled,
@@ -968,7 +968,11 @@ _LIGHT_VERBS = frozenset(text.stem(w) for w in "make do get take have work go ha
 
 def _manner(question: str, doc: Any) -> tuple[str, ...]:
     """The verb and object a "how does X ...?" question asks the manner of, as stems."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    # The verb "how" asks of, which may not be the main one: "how do they decide things,
+    # do they vote?"
+    how = next((t for t in doc if t.lower_ == "how"), None)
+    root = how.head if how is not None and how.head.pos_ == "VERB" else None
+    root = root or next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or not _MANNER_ASKED.match(question):
         return ()
     objects = [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -1247,6 +1251,16 @@ def _plural_head(doc: Any) -> tuple[str, int]:
         if token.pos_ == "VERB" and token.i > 2 and token.dep_ not in ("amod", "compound"):
             break
     return "", 0
+
+
+_PAIR = re.compile(r"^\s*(\w+(?: \w+)?) and (\w+(?: \w+)?)\s*(?:[-–—,:]|\.\.\.)\s*\S")
+
+
+def _leading_pair(question: str) -> tuple[str, ...]:
+    """The two things a question opens with, set apart before it asks of each: ("finland",
+    "sweden") in "finland and sweden - what member number did each become?"."""
+    found = _PAIR.match(question)
+    return found.groups() if found else ()
 
 
 def _same_kind(entities: Sequence[Entity]) -> tuple[str, ...]:

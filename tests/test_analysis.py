@@ -41,6 +41,8 @@ from assistant.analysis import analyse, main_question, speculative
         # step taken.
         ("Which was the last country to sign?", "place"),
         ("Near which island did the ships anchor?", "place"),
+        # Two things set apart before the question asks of each.
+        ("norway and denmark - what member number did each become?", "comparison"),
         ("What is the state of the talks?", "definition"),
         ("And what did the ministers announce the next day?", "outcome"),
         # One question asked of two things is answered for each.
@@ -443,6 +445,8 @@ def test_the_act_asked_about_is_read_with_the_verbs_that_tell_it() -> None:
 def test_how_a_thing_is_done_reads_the_act_and_its_object() -> None:
     assert analyse("And how does it make decisions?").manner == ("decid",)
     assert analyse("How does the veto work in the UN Security Council?").manner == ()
+    # The verb "how" asks of, not the one of a question tacked on.
+    assert analyse("how do they decide things, do they vote?").manner[0] == "decid"
     assert analyse("What is Article 4?").manner == ()
 
 
