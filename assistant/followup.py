@@ -329,7 +329,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "And when was the first time Poland did it?": asked of its own state, so the
         # last subject's state and the dates of its occasion are not borrowed.
         context = [e for e in context if not _is_state(e) and not text.date_mentions(e)]
-    if not context:
+    if all(text.date_mentions(e) == [e] for e in context):
+        # Only dates to borrow ("what happened in akcakale in 2012?" names its place in
+        # lower case): the last question's own words place this one.
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
 

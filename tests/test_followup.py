@@ -331,3 +331,12 @@ def test_a_follow_up_asked_of_its_own_state_borrows_no_other_state_or_its_dates(
     standalone = rewrite("And when was the first time Poland did it?", history)
     assert "Poland" in standalone and "Article 4" in standalone
     assert "Turkey" not in standalone and "2003" not in standalone
+
+
+def test_a_follow_up_with_only_a_year_to_borrow_takes_the_last_question_s_words() -> None:
+    # The place is named in lower case, so only the year would be borrowed otherwise.
+    history = [
+        Turn("user", "what happened in akcakale in 2012?"),
+        Turn("assistant", "On 3 October 2012 a shell fired from Syria hit Akçakale [1]."),
+    ]
+    assert "akcakale" in rewrite("how many ppl died", history)
