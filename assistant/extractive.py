@@ -523,7 +523,8 @@ class ExtractiveGenerator:
         when given), or the latest when the event is "the latest", made day-precise by
         another sentence about the same event when the first gives a year alone. None
         when no sentence dates it."""
-        inner = dataclasses.replace(analysis.analyse(event_text), kind="date", target="")
+        # Any sentence that dates the event will do, whatever verb it tells it with.
+        inner = dataclasses.replace(analysis.analyse(event_text), kind="date", target="", act=())
         ranked = self.candidates(inner, search(event_text, 8))
         stated = [c for c in ranked if not c.features["hedged"]] or ranked
         if after:
@@ -643,7 +644,12 @@ class ExtractiveGenerator:
         ranked = self.candidates(outer, search(outer.text, 8))
         if not ranked or not self._answers(outer, ranked, outer.text):
             return None
-        return self._holder(outer, ranked, search) or compose.answer(outer, ranked, event=event)
+        # The described subject's date is when an office asked of it was held: "Who
+        # presided over the session that followed ...?" is asked of that session's day.
+        dated = text.date_values(" ".join(text.event_dates(event.quote)))
+        at = min(dated) if dated and dated[0] % 100 else None
+        held = self._holder(outer, ranked, search, at=at)
+        return held or compose.answer(outer, ranked, event=event)
 
     def _holder(
         self, q: Question, ranked: Sequence[Candidate], search: Search, at: int | None = None
