@@ -53,6 +53,11 @@ _SWAP = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>[^?]+?)\s*\?\s*$",
     re.IGNORECASE,
 )
+_SET_SIDE_BY_SIDE = re.compile(
+    r"\b(?:differ\w*|difference|compare[sd]?|comparison|versus|vs|similar|same as|unlike)\b",
+    re.IGNORECASE,
+)
+_THAT = re.compile(r"\b(?:that|this|it)\b(?! (?:one|time|meeting|request)\b)", re.IGNORECASE)
 _ABOUT_THEN = re.compile(
     r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>[^,?]+?)\s*[,;:]\s*(?P<rest>.+)$",
     re.IGNORECASE,
@@ -296,6 +301,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             for e in entities(said)
             if e not in previous and e not in question and text.months(e) != [e]
         ]
+        # "How's that different from Article 4?" after a question about Article 5: "that"
+        # is the last question's subject, set beside the new one, not its occasion.
+        aside = _SET_SIDE_BY_SIDE.search(question) and _THAT.search(question)
+        if aside and context:
+            return _THAT.sub(context[0], question, count=1)
         context += [e for e in fresh if e not in context][:1]
         context += _one_date(said, question, context)
         # "What did he say?": the person the last answer, or else question, named.

@@ -340,3 +340,15 @@ def test_a_follow_up_with_only_a_year_to_borrow_takes_the_last_question_s_words(
         Turn("assistant", "On 3 October 2012 a shell fired from Syria hit Akçakale [1]."),
     ]
     assert "akcakale" in rewrite("how many ppl died", history)
+
+
+def test_that_set_beside_another_thing_is_the_last_question_s_subject() -> None:
+    history = [
+        Turn("user", "Has Article 5 ever been invoked?"),
+        Turn("assistant", "Yes, once, after the 11 September 2001 attacks [1]."),
+    ]
+    assert rewrite("how's that different from article 4?", history) == (
+        "how's Article 5 different from article 4?"
+    )
+    # Without a comparison, "that" is the occasion, with its date.
+    assert "2001" in rewrite("When was that?", history)
