@@ -43,6 +43,11 @@ _BARE = re.compile(
     r"(?:\s+(?:exactly|then|though|precisely|again))?\s*\??\s*$",
     re.IGNORECASE,
 )
+_TACKED_ON = re.compile(
+    r"^\s*(?P<first>(?:is|was|were|are|did|does|do|has|have|had)\b[^?]{3,})\?\s*"
+    r"(?:and\s+|if so,?\s+)?(?P<wh>where|when|why)\s*\??\s*$",
+    re.IGNORECASE,
+)
 # What a question opens with that asks for something: "In which city", "How many times".
 _ASKING = re.compile(
     r"^\s*(?:(?:in|on|at|from|by|to|for|since|during)\s+)?(?:(?:what|which|whose)\s+\w+"
@@ -148,7 +153,7 @@ def needs_context(question: str) -> bool:
         return True
     own = [e for e in entities(question) if not e.startswith("Article")]
     # "How many people were killed?" names nothing: it asks about the conversation's subject.
-    short = len(question.split()) <= 6 or _refers_by_position(question)
+    short = len(question.split()) <= 8 or _refers_by_position(question)
     return (short or bool(_CARRIES_ON.search(question))) and not own
 
 
@@ -236,6 +241,11 @@ def referred_item(question: str, answer: str) -> str:
 
 def rewrite(question: str, history: Sequence[Turn]) -> str:
     """Returns the question made standalone using the latest turns."""
+    # "Was anything damaged on the ground? Where?": the first question asked with the
+    # second's word ("Where was anything damaged on the ground?").
+    tacked = _TACKED_ON.match(question)
+    if tacked:
+        question = _asked_again(tacked.group("wh"), tacked.group("first"))
     asked = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
     answers = [t.content for t in history if t.role == "assistant"]
     item = referred_item(question, answers[-1]) if answers else ""

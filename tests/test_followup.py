@@ -352,3 +352,15 @@ def test_that_set_beside_another_thing_is_the_last_question_s_subject() -> None:
     )
     # Without a comparison, "that" is the occasion, with its date.
     assert "2001" in rewrite("When was that?", history)
+
+
+def test_a_question_word_tacked_onto_a_yes_no_question_asks_it_with_that_word() -> None:
+    assert rewrite("Did Norway ask for talks? When?", []) == "When did Norway ask for talks?"
+    history = [
+        Turn("user", "tell me about the drones over Poland in 2025"),
+        Turn("assistant", "Russian drones entered Polish airspace on 9–10 September 2025 [1]."),
+    ]
+    standalone = rewrite("Was anything damaged on the ground? Where?", history)
+    assert (
+        standalone.startswith("Where was anything damaged on the ground") and "Poland" in standalone
+    )
