@@ -157,15 +157,22 @@ def serve(settings: Settings) -> None:
         while not server.started and not server.should_exit:
             time.sleep(0.05)
         if server.started:
-            print(f"Ready: {address}", file=sys.stderr, flush=True)
+            _say(f"Ready: {address}")
 
     def failed(message: str) -> None:
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        _say(f"error: {message}")
 
     readiness.start(terminal.progress("Building the index"), on_ready=ready, on_error=failed)
     server.run()
     if not server.started:
         raise SystemExit(1)  # uvicorn has said why (the port is taken, say)
+
+
+def _say(line: str) -> None:
+    """One whole line on stderr in a single write: print() writes the text and its newline
+    apart, and the access log, written from other threads, could land between them."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def main() -> None:
