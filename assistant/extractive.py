@@ -462,7 +462,8 @@ class ExtractiveGenerator:
                 return compose.answer(q, ranked, per_side=per_side)
             return refusal()
         if not ranked or not self._answers(q, ranked, own):
-            return refusal()
+            held = self._office_then(q, own, search) if search is not None else None
+            return held or refusal()
         if q.kind in ("number", "yes-no") and search is not None:
             ranked = _merged_candidates(ranked, self.candidates(q, search(q.text, 30)))
         if search is not None and (held := self._holder(q, ranked, search)):
@@ -650,6 +651,16 @@ class ExtractiveGenerator:
         at = min(dated) if dated and dated[0] % 100 else None
         held = self._holder(outer, ranked, search, at=at)
         return held or compose.answer(outer, ranked, event=event)
+
+    def _office_then(self, q: Question, own: str, search: Search) -> Draft | None:
+        """'Who was chairing the council back then (Poland, 4 March 2014)?': the office a
+        follow-up's own words ask about, named by its holder on the day it borrowed. None
+        unless it is such a follow-up and the office is found."""
+        dated = [d for d in text.date_values(q.text) if d % 100]
+        if q.kind != "person" or own == q.text or len(set(dated)) != 1:
+            return None
+        ranked = self.candidates(q, search(own, 8))
+        return self._holder(q, ranked, search, at=dated[0]) if ranked else None
 
     def _holder(
         self, q: Question, ranked: Sequence[Candidate], search: Search, at: int | None = None

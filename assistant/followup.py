@@ -62,6 +62,9 @@ _SET_SIDE_BY_SIDE = re.compile(
     r"\b(?:differ\w*|difference|compare[sd]?|comparison|versus|vs|similar|same as|unlike)\b",
     re.IGNORECASE,
 )
+_BOUND = re.compile(
+    r"\b(?:before|after|since|until|till|prior to|up to|by)\s+((?:1[89]|20)\d\d)\b", re.I
+)
 _THAT = re.compile(r"\b(?:that|this|it)\b(?! (?:one|time|meeting|request)\b)", re.IGNORECASE)
 _ABOUT_THEN = re.compile(
     r"^\s*(?:and\s+|ok\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>[^,?]+?)\s*[,;:]\s*(?P<rest>.+)$",
@@ -286,7 +289,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         if old:
             return previous.replace(old[0], new, 1)
         return f"{previous.rstrip(' ?')} {new}?"
-    context = [e for e in entities(previous) if e not in question]
+    # "Has Poland used Article 4 before 2025?": 2025 bounds the question, it is no occasion.
+    bounds = set(_BOUND.findall(previous))
+    context = [e for e in entities(previous) if e not in question and e not in bounds]
     own = [e for e in entities(question) if not e.startswith("Article")]
     if item and _refers_by_position(question) and not own:
         # "the second one" has been found: left in, its "second" would be searched for.

@@ -683,3 +683,12 @@ def test_how_long_after_an_event_takes_the_next_occasion_beside_it(nato: Assista
     # "the Article 4 meeting" is the one that followed the airstrike, not any other.
     asked = "How long after the Idlib airstrike did the Article 4 meeting take place?"
     assert nato.ask(asked).answer.startswith("1 day."), nato.ask(asked).answer
+
+
+def test_an_office_asked_of_a_borrowed_day_is_named_by_its_holder_then(nato: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Has Poland used Article 4 before 2025?"},
+        {"role": "assistant", "content": "Yes, in March 2014; the Council met on 4 March 2014."},
+    ]
+    answer = nato.ask("Who was chairing the council back then?", history=history)
+    assert "Rasmussen" in first_sentence(answer.answer), answer.answer

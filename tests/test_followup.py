@@ -364,3 +364,12 @@ def test_a_question_word_tacked_onto_a_yes_no_question_asks_it_with_that_word() 
     assert (
         standalone.startswith("Where was anything damaged on the ground") and "Poland" in standalone
     )
+
+
+def test_a_year_that_bounds_the_last_question_is_not_borrowed_as_its_occasion() -> None:
+    history = [
+        Turn("user", "Has Norway used Article 4 before 2030?"),
+        Turn("assistant", "Yes, in March 2014 [1]."),
+    ]
+    standalone = rewrite("Who was chairing the council back then?", history)
+    assert "Norway" in standalone and "2030" not in standalone
