@@ -605,6 +605,11 @@ def is_word(word: str) -> bool:
     return word in nlp().vocab.strings
 
 
+def compares(question: str) -> bool:
+    """True when a question sets things side by side: "how is that different from ...?"."""
+    return bool(_COMPARE.search(question))
+
+
 def uncompared(question: str) -> str:
     """The question without its words of comparison: what it asks of each side."""
     return " ".join(_COMPARE.sub(" ", question).split())
@@ -968,12 +973,14 @@ _LIGHT_VERBS = frozenset(text.stem(w) for w in "make do get take have work go ha
 
 def _manner(question: str, doc: Any) -> tuple[str, ...]:
     """The verb and object a "how does X ...?" question asks the manner of, as stems."""
+    if not _MANNER_ASKED.match(question):
+        return ()
     # The verb "how" asks of, which may not be the main one: "how do they decide things,
     # do they vote?"
     how = next((t for t in doc if t.lower_ == "how"), None)
     root = how.head if how is not None and how.head.pos_ == "VERB" else None
     root = root or next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or not _MANNER_ASKED.match(question):
+    if root is None:
         return ()
     objects = [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
     said = [root.lower_, *(t.lower_ for c in objects for t in c.subtree if t.pos_ == "NOUN")]

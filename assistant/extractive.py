@@ -80,13 +80,13 @@ _EVENTS = re.compile(
 )
 _NAME_ASKED = re.compile(r"\bnames?\b|\bcalled\b", re.IGNORECASE)
 
-# Words that report what someone said.
 # The manner of an act: "by consensus", "through ...", "in a letter".
 _MANNER = re.compile(
     r"\bby (?!(?:a|an|the|one|any|its|their|his|her|him|them|\d+)\b)[a-z]|"
     r"\b(?:through|via|without|using|on the basis of|in writing|in person)\b|\bno \w+ing\b|"
     r"\bin an? (?:\w+ )?(?:letter|call|message|note)\b"
 )
+# Words that report what someone said.
 _SAYS = re.compile(
     r"\b(said|says|stated|denied|denies|claimed|called|told|argued|responded|replied|"
     r"warned|insisted|accused|rejected|condemned|described|demanded|urged|pledged|"
@@ -164,13 +164,15 @@ def type_match(question: Question, quote: str, found: Sequence[str], context: st
     act than the one asked about ("Who briefed ...?" against "... noted that ...") counts
     for less."""
     held = _type_match(question, quote, found, context)
-    told = not question.act or bool(set(question.act) & text.base_terms(quote))
+    if question.kind not in _ACTED or not question.act:
+        return held
+    if not text.base_terms(quote).isdisjoint(question.act):
+        return held
     # A sentence naming who holds the office asked for answers "Which general briefed
     # ...?" without telling the briefing: "In 2025, SACEUR was General ...".
-    holder = question.kind == "person" and bool(_asked_roles(question) & _roles(quote))
-    if question.kind in _ACTED and not told and not holder:
-        return 0.6 * held
-    return held
+    if question.kind == "person" and _asked_roles(question) & _roles(quote):
+        return held
+    return 0.6 * held
 
 
 def _asked_roles(question: Question) -> set[str]:
@@ -255,8 +257,8 @@ def _type_match(question: Question, quote: str, found: Sequence[str], context: s
         return 1.0 if stated else 0.2
     if kind == "definition" and question.manner:
         # "How does the Council make decisions?": a manner of deciding, not any manner.
-        told = set(text.terms(quote))
-        return 1.0 if _MANNER.search(quote) and told & set(question.manner) else 0.5
+        told = not text.term_set(quote).isdisjoint(question.manner)
+        return 1.0 if told and _MANNER.search(quote) else 0.5
     return 0.5
 
 
@@ -647,7 +649,7 @@ class ExtractiveGenerator:
             return None
         # The described subject's date is when an office asked of it was held: "Who
         # presided over the session that followed ...?" is asked of that session's day.
-        dated = text.date_values(" ".join(text.event_dates(event.quote)))
+        dated = [d for d, _ in text.dates_at(event.quote)]
         at = min(dated) if dated and dated[0] % 100 else None
         held = self._holder(outer, ranked, search, at=at)
         return held or compose.answer(outer, ranked, event=event)
@@ -722,8 +724,7 @@ class ExtractiveGenerator:
 
 def _later(sentence: str, after: int) -> int:
     """The earliest date a sentence gives for what happened after `after`, else 0."""
-    dates = text.date_values(" ".join(text.event_dates(sentence)))
-    return min((d for d in dates if d > after), default=0)
+    return min((d for d, _ in text.dates_at(sentence) if d > after), default=0)
 
 
 def _near_names(q: Question, sentence: str) -> list[int]:

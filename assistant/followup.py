@@ -58,10 +58,6 @@ _SWAP = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>[^?]+?)\s*\?\s*$",
     re.IGNORECASE,
 )
-_SET_SIDE_BY_SIDE = re.compile(
-    r"\b(?:differ\w*|difference|compare[sd]?|comparison|versus|vs|similar|same as|unlike)\b",
-    re.IGNORECASE,
-)
 _BOUND = re.compile(
     r"\b(?:before|after|since|until|till|prior to|up to|by)\s+((?:1[89]|20)\d\d)\b", re.I
 )
@@ -318,8 +314,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         ]
         # "How's that different from Article 4?" after a question about Article 5: "that"
         # is the last question's subject, set beside the new one, not its occasion.
-        aside = _SET_SIDE_BY_SIDE.search(question) and _THAT.search(question)
-        if aside and context:
+        from assistant.analysis import compares  # the model loads only when a question needs it
+
+        if context and compares(question) and _THAT.search(question):
             return _THAT.sub(context[0], question, count=1)
         context += [e for e in fresh if e not in context][:1]
         context += _one_date(said, question, context)
