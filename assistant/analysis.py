@@ -213,7 +213,7 @@ _EVERYDAY = [
     (r"\b(?:crossed|flew|strayed) into\b", "entered"),
     (
         r"\b(?:NATO|the alliance)(?:['’]s)? (?:chief|boss|head|leader|top civilian(?: official)?)\b"
-        r"|\b(?:head|chief|leader|boss) of (?:NATO|the alliance)\b",
+        r"|\b(?:head|chief|leader|boss|in charge) of (?:NATO|the alliance)\b",
         "Secretary General",
     ),
     (
@@ -253,10 +253,10 @@ _EVERYDAY = [
         r"who was the predecessor of \1?",
     ),
     (r"\b(?:replaced|took over from)\b(?= \w)", "succeeded"),
-    (r"\b(?:ran|led|headed) NATO\b", "was Secretary General"),
-    (r"\b(?:runs|leads|heads) NATO\b", "is Secretary General"),
-    (r"\bwas (?:running|leading|heading) NATO\b", "was Secretary General"),
-    (r"\bis (?:running|leading|heading) NATO\b", "is Secretary General"),
+    (r"\b(?:ran|led|headed) (?:NATO|the alliance)\b", "was Secretary General"),
+    (r"\b(?:runs|leads|heads) (?:NATO|the alliance)\b", "is Secretary General"),
+    (r"\bwas (?:running|leading|heading) (?:NATO|the alliance)\b", "was Secretary General"),
+    (r"\bis (?:running|leading|heading) (?:NATO|the alliance)\b", "is Secretary General"),
     # "When did he take over?": no object follows, so it is the office he took.
     (r"\b(take|takes|took) over\b(?=\s*(?:as\b|in\b|on\b|at\b|after\b|\?|$))", r"\1 office"),
     # People by nationality, for their state: "When did the Finns join?"

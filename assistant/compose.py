@@ -114,7 +114,10 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         and c.features["type_match"] >= min(0.6, typed)
         and (c.features["entity_cover"] >= cover or (follow and _titled(q, c)))
         and c.features["hedged"] < 1.0
-    ] or [best]
+    ]
+    # A stated fact about less of the question before a claim only reported as unconfirmed.
+    stated = [c for c in ranked[:10] if c.features["hedged"] < 1.0 and c.score >= 0.5 * best.score]
+    good = good or stated[:1] or [best]
     if q.kind in ("reason", "outcome", "statement"):
         # A sentence that gives a cause ("because ..."), a response ("NATO launched ...")
         # or the speaker's words ("Russia denied ...") before one nearly as good that
@@ -465,6 +468,7 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     # negative statement put up for checking ("Is it true that ... not ...?") flips.
     checked = re.search(r"\b(?:true|correct|right|the case|accurate)\s+that\b(.*)", q.text, re.I)
     asked_negated = bool(checked and _NEGATION.search(checked.group(1)))
+    asked = text.base_terms(q.text)
     if q.years and not any(y in c.quote for c in ranked[:5] for y in q.years):
         return asked_negated, lead
     # "Was it an emergency session?" against "it was the regular weekly session": the
@@ -497,15 +501,22 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
                     c.score,
                 )
 
+            def affirms(c: Candidate) -> bool:
+                return not (
+                    _negated(q.predicate, c.quote, q.subjects)
+                    or _unrealised(q.predicate, c.quote)
+                    or _once_only(q, c.quote)
+                    or _other_agent(q, c.quote)
+                    or _ends(q, c)
+                )
+
             top = max(stating, key=about)
-            affirms = not (
-                _negated(q.predicate, top.quote, q.subjects)
-                or _unrealised(q.predicate, top.quote)
-                or _once_only(q, top.quote)
-                or _other_agent(q, top.quote)
-                or _ends(q, top)
-            )
-            return affirms != asked_negated, top
+            if _EVER.search(q.text) and not q.years and not affirms(top):
+                # "Has NATO ever invoked Article 5?": one occasion that says so is a yes,
+                # whatever other occasions say (a question that names its year asks of
+                # that occasion alone).
+                top = next((c for c in stating if affirms(c)), top)
+            return affirms(top) != asked_negated, top
     ended = _ended(q, ranked)
     if ended is not None:
         return asked_negated, ended
@@ -516,12 +527,13 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
         and c.features["overlap"] >= 0.8 * lead.features["overlap"]
         and c.features["hedged"] < 1.0
     ]
-    negating = [c for c in close if _NEGATION.search(c.quote)]
+    negating = [c for c in close if _denies(c.quote, asked)]
     if negating and not asked_negated:
         return False, negating[0]
-    return not _NEGATION.search(lead.quote) or asked_negated, lead
+    return not _denies(lead.quote, asked) or asked_negated, lead
 
 
+_EVER = re.compile(r"\bever\b", re.I)
 # "Has Article 5 been invoked again?" against "has been invoked only once".
 _REPEATED = re.compile(r"\b(again|a second time|more than once|twice|since|other times?)\b", re.I)
 _ONCE = re.compile(r"\b(only once|just once|once only|only one time|a single time)\b", re.I)
@@ -687,15 +699,22 @@ def _negated(predicate: Sequence[str], sentence: str, subjects: Sequence[str] = 
     invoke Article 4, so a non-member such as Ukraine cannot invoke either article')."""
     # The clauses that state the predicate, else (or with no verb to find: a parse that
     # kept only a year) the whole sentence.
+    asked = frozenset(text.base_term(w) for w in predicate)
     if not predicate or not predicate[0].isalpha():
-        return bool(_NEGATION.search(sentence))
+        return _denies(sentence, asked)
     stating = [
         p
         for p in _CLAUSE.split(sentence)
         if _states(predicate, text.base_terms(p))
         or (_states(predicate[:1], text.base_terms(p)) and any(_mentions(p, s) for s in subjects))
     ]
-    return any(_NEGATION.search(part) for part in stating or [sentence])
+    return any(_denies(part, asked) for part in stating or [sentence])
+
+
+def _denies(sentence: str, asked: frozenset[str]) -> bool:
+    """True when the sentence negates something, not counting a word of negation the
+    question itself asks about: 'Russia denied ...' answers "Did Russia deny ...?" yes."""
+    return any(not text.base_terms(m.group(0)) & asked for m in _NEGATION.finditer(sentence))
 
 
 def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
@@ -905,7 +924,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     wide = [c for c in ranked if c.score >= 0.25 * best and c.features["hedged"] < 1.0]
     # A source's own statement before one that reports another's ("Wikipedia says ..."),
     # unless the question asks what was said.
-    if not text.REPORTED.search(q.text):
+    if not (text.REPORTED.search(q.text) or _TELLING.search(q.text)):
         wide = [c for c in wide if not c.features["hedged"]] or wide
     if q.target == "date":
         return _dates_listed(q, wide, sources) or sources.draft([sources.sentence(pick(q, ranked))])
@@ -971,6 +990,11 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     if len(used[0].quote.split()) <= 35:
         parts.append(sources.sentence(used[0]))
     return sources.draft(parts)
+
+
+# A question about what a statement or speaker told: "Which allies did the statement
+# mention ...?".
+_TELLING = re.compile(r"\b(mention\w*|statements?|stated?|announce\w*|told|tell)\b", re.I)
 
 
 def _with_one_more(lead: Candidate, ranked: Sequence[Candidate], sources: Sources) -> Draft:

@@ -378,7 +378,9 @@ class ExtractiveGenerator:
                 "type_match": type_match(
                     question, quote, cand.named(wanted, question), passage.text
                 ),
-                "entity_cover": (sum(n in folded for n in names) / len(names)) if names else 0.5,
+                "entity_cover": (sum(_covers(n, folded) for n in names) / len(names))
+                if names
+                else 0.5,
                 "year_match": float(any(y in quote for y in own_years)) if own_years else 0.5,
                 "opening": float(opening),
                 "long": float(len(quote.split()) > 45),
@@ -725,6 +727,19 @@ class ExtractiveGenerator:
 def _later(sentence: str, after: int) -> int:
     """The earliest date a sentence gives for what happened after `after`, else 0."""
     return min((d for d, _ in text.dates_at(sentence) if d > after), default=0)
+
+
+# The alliance is named by its Council and its members as often as by its own name: a
+# sentence on what "the North Atlantic Council agreed" is about NATO.
+_ALLIANCE_FORMS = ("nato", "north atlantic council", "the alliance", "allies")
+
+
+def _covers(name: str, folded: str) -> bool:
+    """True when the folded sentence names the folded name, or the alliance by another
+    of its names."""
+    if name == "nato":
+        return any(form in folded for form in _ALLIANCE_FORMS)
+    return name in folded
 
 
 def _near_names(q: Question, sentence: str) -> list[int]:

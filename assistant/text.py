@@ -11,7 +11,7 @@ from functools import lru_cache
 
 # Raised whenever `terms` would turn the same text into other terms: an index of terms
 # written before then is rebuilt rather than searched with a vocabulary it does not share.
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 
 STOPWORDS = frozenset(
     """
@@ -32,13 +32,14 @@ _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UN
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Reduces a lower-case word to a crude stem so 'invoked' meets 'invocation'."""
+    # A plural or past form of a word in -y meets the word: allies ~ ally, denied ~ deny.
+    if word[-3:] in ("ied", "ies") and len(word) >= 6:
+        return word[:-3] + "y"
     for suffix, keep in (
         ("ations", 3),
         ("ation", 3),
         ("ings", 3),
         ("ing", 3),
-        ("ied", 3),
-        ("ies", 3),
         ("ed", 3),
         ("es", 4),
         ("ly", 4),

@@ -692,3 +692,29 @@ def test_an_office_asked_of_a_borrowed_day_is_named_by_its_holder_then(nato: Ass
     ]
     answer = nato.ask("Who was chairing the council back then?", history=history)
     assert "Rasmussen" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_yes_no_question_about_a_denial_is_answered_by_the_denial(nato: Assistant) -> None:
+    # "denied" is the act asked about, not a "no".
+    answer = nato.ask("Did Russia deny that its jets were in Estonian airspace?").answer
+    assert answer.startswith("Yes."), answer
+
+
+def test_ever_is_answered_yes_by_one_occasion_whatever_others_say(nato: Assistant) -> None:
+    assert nato.ask("Has NATO ever used Article 5?").answer.startswith("Yes."), "Article 5"
+    # Scoped to a year, "ever" asks of that occasion alone.
+    asked = "did sweden ever trigger art 4 over the baltic cable damage in 2024"
+    assert nato.ask(asked).answer.startswith("No."), nato.ask(asked).answer
+
+
+def test_the_council_speaks_for_nato_when_a_date_is_chosen(nato: Assistant) -> None:
+    # The sentence names the North Atlantic Council, not "NATO"; it is still the first.
+    asked = (
+        "On what date did NATO's council first agree that the 9/11 attack was covered by Article 5?"
+    )
+    assert "12 September 2001" in first_sentence(nato.ask(asked).answer)
+
+
+def test_who_was_in_charge_of_nato_is_asked_of_the_secretary_general(nato: Assistant) -> None:
+    answer = nato.ask("Who was in charge of NATO when Poland first invoked Article 4?").answer
+    assert "Rasmussen" in first_sentence(answer), answer

@@ -40,6 +40,8 @@ def test_stems_meet_across_word_forms() -> None:
     forms = {"invoke", "invoked", "invoking", "invocation", "invocations"}
     assert len({text.stem(w) for w in forms}) == 1
     assert text.stem("times") == text.stem("time")
+    assert text.stem("allies") == text.stem("ally") != text.stem("all")
+    assert text.stem("denied") == text.stem("deny")
     assert text.stem("decisions") == text.stem("decide")
     assert text.stem("invasion") == text.stem("invaded")
     assert text.stem("session") != text.stem("sessed")
