@@ -102,6 +102,47 @@ CAPITALS = {
 # The states those capitals stand for, as folded names.
 STATES = frozenset(state.lower().removeprefix("the ") for state in CAPITALS.values())
 
+# A state's adjective, folded: "Polish airspace" is about Poland.
+NATIONALITIES = {
+    "american": "united states",
+    "belarusian": "belarus",
+    "belgian": "belgium",
+    "british": "united kingdom",
+    "bulgarian": "bulgaria",
+    "canadian": "canada",
+    "czech": "czech republic",
+    "danish": "denmark",
+    "dutch": "netherlands",
+    "estonian": "estonia",
+    "finnish": "finland",
+    "french": "france",
+    "german": "germany",
+    "greek": "greece",
+    "hungarian": "hungary",
+    "iraqi": "iraq",
+    "italian": "italy",
+    "latvian": "latvia",
+    "lithuanian": "lithuania",
+    "norwegian": "norway",
+    "polish": "poland",
+    "romanian": "romania",
+    "russian": "russia",
+    "slovak": "slovakia",
+    "spanish": "spain",
+    "swedish": "sweden",
+    "syrian": "syria",
+    "turkish": "turkey",
+    "ukrainian": "ukraine",
+}
+
+
+def nation_forms(name: str) -> tuple[str, ...]:
+    """A folded state or nationality with its other form: 'polish' -> ('polish', 'poland')."""
+    if name in NATIONALITIES:
+        return name, NATIONALITIES[name]
+    return name, *(adj for adj, state in NATIONALITIES.items() if state == name)
+
+
 # Chat shorthand, spelled out before analysis: a class of informal wording, not one question.
 _SHORTHAND = {
     "rn": "right now",
@@ -831,6 +872,10 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     for kind in ("date", "place"):
         if re.search(_KIND_PATTERNS[kind], lowered):
             return kind, ""
+    # A wh-word left at the end asks the same: "He said it was joint with whom?".
+    last = re.search(r"\b(who|whom|when|where)\s*\??\s*(?:\([^()]*\))?\W*$", lowered)
+    if last:
+        return {"when": "date", "where": "place"}.get(last.group(1), "person"), ""
     if re.match(r"(who|whom|whose)\b", first) or (
         re.match(r"(which|what|name)\b", first) and _role_asked(doc)
     ):

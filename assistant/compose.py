@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant import analysis, text
 from assistant.analysis import WANTED, Question, short_name
-from assistant.followup import borrowed
+from assistant.followup import borrowed, own_words
 from assistant.schema import Citation, Draft, refusal
 
 if TYPE_CHECKING:
@@ -137,6 +137,20 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             )
         ]
         good = strong + [c for c in good if c not in strong]
+    if q.kind == "person" and good[0].features["type_match"] < 1.0:
+        # A sentence naming someone new before a close one naming only an office: "Who
+        # was it decided with?" is not answered by "Prime Minister Tusk told ...".
+        named = [
+            c
+            for c in good
+            if c.features["type_match"] >= 1.0
+            and c.score >= 0.75 * good[0].score
+            and (
+                c.features["year_match"] >= good[0].features["year_match"]
+                or not text.years(own_words(q.text))
+            )
+        ]
+        good = named[:1] + [c for c in good if c not in named[:1]]
     if q.kind == "name" and analysis.thing_asked(q.text):
         # "Which activity ...?": a name said to be an activity before a better-scored
         # sentence whose name may be anything.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,18 +139,32 @@ class Candidate:
             for e in self.entities
             if e.label in labels
             and text.fold(e.text).removeprefix("the ") not in asked
-            and not (e.label in ("NORP", "GPE") and text.fold(e.text)[:4] in roots)
+            and not (
+                e.label in ("NORP", "GPE")
+                and (
+                    text.fold(e.text)[:4] in roots
+                    or any(f in asked for f in analysis.nation_forms(text.fold(e.text)))
+                )
+            )
             and not (towns and text.fold(e.text).removeprefix("the ") in analysis.STATES)
+            # "Russian drones" names no one who acted; "the Russians" may.
+            and not (e.label == "NORP" and "PERSON" in labels and self._attributive(e))
             # "Jens Stoltenberg" is named by a question about Stoltenberg.
             and not (e.label == "PERSON" and set(text.words(text.fold(e.text))[-1:]) <= said)
         ]
 
+    def _attributive(self, e: Entity) -> bool:
+        """True when the nationality stands before a noun it describes: 'Russian drones'."""
+        return bool(re.match(r"\s+[a-z]", self.passage.text[e.end : e.end + 3]))
 
-def hedged(sentence: str) -> float:
+
+def hedged(sentence: str, asked: bool = False) -> float:
     """1 for sentences that report a claim's error, 0.4 for reported claims and notes on
-    how the sources are read, else 0."""
+    how the sources are read (unless the question asks what was said), else 0."""
     if _HEDGES.search(sentence):
         return 1.0
+    if asked:
+        return 0.0
     # A note on how the sources are read ("this corpus follows ...") reports a choice.
     return 0.4 if text.REPORTED.search(sentence) or _EDITORIAL.search(sentence) else 0.0
 
@@ -158,12 +172,18 @@ def hedged(sentence: str) -> float:
 _ACTED = frozenset({"person", "place", "organisation", "name", "date", "number"})
 
 
-def type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:
+def type_match(
+    question: Question,
+    quote: str,
+    found: Sequence[str],
+    context: str = "",
+    titles: Mapping[str, frozenset[str]] | None = None,
+) -> float:
     """How well a sentence holds the kind of thing the question asks for (0 to 1); the
-    context is the passage around the sentence. A person, date or place given for another
-    act than the one asked about ("Who briefed ...?" against "... noted that ...") counts
-    for less."""
-    held = _type_match(question, quote, found, context)
+    context is the passage around the sentence, and titles the offices that other
+    passages give the people named. A person, date or place given for another act than
+    the one asked about ("Who briefed ...?" against "... noted that ...") counts for less."""
+    held = _type_match(question, quote, found, context, titles or {})
     if question.kind not in _ACTED or not question.act:
         return held
     if not text.base_terms(quote).isdisjoint(question.act):
@@ -182,7 +202,13 @@ def _asked_roles(question: Question) -> set[str]:
     return _roles(first.group() if first else "")
 
 
-def _type_match(question: Question, quote: str, found: Sequence[str], context: str = "") -> float:
+def _type_match(
+    question: Question,
+    quote: str,
+    found: Sequence[str],
+    context: str,
+    titles: Mapping[str, frozenset[str]],
+) -> float:
     kind = question.target if question.kind == "list" else question.kind
     if question.unnamed_items:
         # A series of things, not of names: "France, Germany and Belgium" lists states.
@@ -200,6 +226,9 @@ def _type_match(question: Question, quote: str, found: Sequence[str], context: s
         # The office asked for is the first the question names: "the ambassador who
         # handed the request to the Secretary General" asks for an ambassador.
         roles, said = _asked_roles(question), _roles(quote)
+        # "On 16 November 2022, Mateusz Morawiecki said ..." answers "Which prime
+        # minister ...?" when another passage calls him Prime Minister.
+        said |= {r for f in found for r in titles.get(text.fold(f).split()[-1], ())}
         if roles and not roles & said:
             return 0.0
         if found:
@@ -358,6 +387,9 @@ class ExtractiveGenerator:
         q_vec = np.asarray(self.vectors.query(question.text))
         sims = np.asarray(self.vectors.documents([quote for *_, quote in spans])) @ q_vec
         last_rank = max(1, len(passages) - 1)
+        titles = _titles(passages)
+        # "What did Tusk say ...?" is answered by what he is reported to have said.
+        reported = bool(text.REPORTED.search(own_words(question.text)))
         found: list[Candidate] = []
         for (rank, passage, start, quote), semantic in zip(spans, sims.tolist(), strict=True):
             opening = start < 0
@@ -376,7 +408,7 @@ class ExtractiveGenerator:
                 "relevance": min(1.0, passage.score),
                 "dense": max(0.0, passage.dense) / top_dense,
                 "type_match": type_match(
-                    question, quote, cand.named(wanted, question), passage.text
+                    question, quote, cand.named(wanted, question), passage.text, titles
                 ),
                 "entity_cover": (sum(_covers(n, folded) for n in names) / len(names))
                 if names
@@ -384,7 +416,7 @@ class ExtractiveGenerator:
                 "year_match": float(any(y in quote for y in own_years)) if own_years else 0.5,
                 "opening": float(opening),
                 "long": float(len(quote.split()) > 45),
-                "hedged": hedged(quote),
+                "hedged": hedged(quote, reported),
                 "rank": rank / last_rank,
             }
             score = self.sentence.probability(features)
@@ -735,11 +767,11 @@ _ALLIANCE_FORMS = ("nato", "north atlantic council", "the alliance", "allies")
 
 
 def _covers(name: str, folded: str) -> bool:
-    """True when the folded sentence names the folded name, or the alliance by another
-    of its names."""
+    """True when the folded sentence names the folded name, a state by its adjective or
+    the other way round, or the alliance by another of its names."""
     if name == "nato":
         return any(form in folded for form in _ALLIANCE_FORMS)
-    return name in folded
+    return any(form in folded for form in analysis.nation_forms(name))
 
 
 def _near_names(q: Question, sentence: str) -> list[int]:
@@ -770,6 +802,22 @@ def _on_side(day: int, when: int, before: bool) -> bool:
     if day % 10000 == 0:
         return day // 10000 < when // 10000 if before else day // 10000 > when // 10000
     return day < when if before else day > when
+
+
+def _titles(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
+    """The offices the passages give people in front of their names ('Polish Prime
+    Minister Mateusz Morawiecki'), by each person's folded last name."""
+    out: dict[str, set[str]] = {}
+    for passage in passages:
+        for e in _entities(passage):
+            if e.label == "PERSON":
+                before = " ".join(passage.text[max(0, e.start - 60) : e.start].split()[-4:])
+                last = [m for m in _ROLES.finditer(before)][-1:]
+                # The office must stand right before the name: "met X and SACEUR Y".
+                if last and last[0].end() == len(before) and text.words(e.text):
+                    held = _roles(before[: last[0].end()])
+                    out.setdefault(text.fold(e.text).split()[-1], set()).update(held)
+    return {name: frozenset(roles) for name, roles in out.items()}
 
 
 def _entities(passage: Passage) -> tuple[Entity, ...]:

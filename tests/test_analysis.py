@@ -453,3 +453,21 @@ def test_how_a_thing_is_done_reads_the_act_and_its_object() -> None:
 def test_a_count_as_a_noun_does_not_make_a_question_a_count() -> None:
     assert analyse("Which invocation was Norway's request on NATO's count?").kind != "number"
     assert analyse("alliance members count 2030?").kind == "number"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("He said the decision was joint with whom?", "person"),
+        ("And the council met when?", "date"),
+        ("The jets entered where?", "place"),
+    ],
+)
+def test_a_wh_word_left_at_the_end_sets_the_answer_type(question: str, kind: str) -> None:
+    assert analysis.analyse(question).kind == kind
+
+
+def test_a_state_and_its_adjective_are_one_name() -> None:
+    assert "poland" in analysis.nation_forms("polish")
+    assert "turkish" in analysis.nation_forms("turkey")
+    assert analysis.nation_forms("sejm") == ("sejm",)

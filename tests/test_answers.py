@@ -718,3 +718,21 @@ def test_the_council_speaks_for_nato_when_a_date_is_chosen(nato: Assistant) -> N
 def test_who_was_in_charge_of_nato_is_asked_of_the_secretary_general(nato: Assistant) -> None:
     answer = nato.ask("Who was in charge of NATO when Poland first invoked Article 4?").answer
     assert "Rasmussen" in first_sentence(answer), answer
+
+
+def test_an_office_given_in_another_passage_answers_which_office_holder(
+    nato: Assistant,
+) -> None:
+    # The sentence that tells the act names Morawiecki without his office; another
+    # passage calls him Prime Minister.
+    asked = "Which Polish prime minister ruled out invoking Article 4 after the Przewodow strike?"
+    assert "Morawiecki" in first_sentence(nato.ask(asked).answer)
+
+
+def test_a_question_that_ends_with_whom_asks_for_a_person(nato: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Who was Poland's prime minister in September 2025?"},
+        {"role": "assistant", "content": "Donald Tusk."},
+    ]
+    answer = nato.ask("He said the decision was joint with whom?", history=history).answer
+    assert answer.startswith("Karol Nawrocki."), answer
