@@ -383,6 +383,12 @@ _EACH = re.compile(
     re.IGNORECASE,
 )
 # "Who was Secretary General in 2012 compared with 2020?": the same question of two things.
+# "Turkey's two 2012 requests: what set off each?": several occasions of one subject.
+_OCCASIONS = re.compile(
+    r"\b(?:two|three|four|five|both|each|several|all)\b[^?]*?\b(?:requests|invocations|cases|occasions|"
+    r"consultations|meetings|incidents)\b|\btwice\b[^?]*\b(?:each|both|two)\b",
+    re.IGNORECASE,
+)
 _SET_AGAINST = re.compile(r"\b(?:compared (?:with|to)|as against|versus|vs\.?)\s", re.I)
 # Inner clauses that make a question two-step: "who was ... when Poland first invoked ...".
 _INNER = re.compile(r"\s(?:when|while|at the time (?:of|when|that)|during|at the time)\s+(.+)$")
@@ -507,6 +513,7 @@ class Question:
     years: tuple[str, ...] = ()
     order: str = ""  # "first", "latest" or ""
     sides: tuple[str, ...] = ()  # for comparisons
+    occasions: bool = False  # compares occasions of one subject, sides still to be dated
     inner: str = ""  # the event a two-step question hinges on
     outer: str = ""  # the rest of a two-step question: "Who was Secretary General"
     focus: str | None = None  # what a count counts ("times"), or a list lists ("countries")
@@ -747,6 +754,14 @@ def _analyse(question: str) -> Question:
         # year did each join?": one question asked of two things of one kind.
         sides = _same_kind(entities) or _marked(parts) or _leading_pair(spelled)
         kind = "comparison" if sides else kind
+    # Occasions of one subject are told apart by their dates, found in the sources.
+    occasions = bool(_OCCASIONS.search(spelled)) and not (
+        kind == "comparison" and (_same_kind(entities) or _marked(parts))
+    )
+    if occasions and kind in ("comparison", "reason", "outcome", "other", "definition"):
+        kind, sides = "comparison", ()
+    else:
+        occasions = False
     return Question(
         text=spelled,
         kind=kind,
@@ -755,6 +770,7 @@ def _analyse(question: str) -> Question:
         years=tuple(text.years(spelled)),
         order=order,
         sides=sides,
+        occasions=occasions,
         inner=inner,
         outer=outer,
         focus=focus,

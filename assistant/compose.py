@@ -1123,7 +1123,7 @@ def comparison(
 ) -> Draft:
     """A comparison: a sentence that sets the sides against each other if one does, then
     the best sentence for each side (ranked for that side alone when per_side is given)."""
-    sides = [text.fold(s) for s in q.sides[:2]]
+    sides = [text.fold(s) for s in q.sides[: 5 if q.occasions else 2]]
     best = ranked[0].score
     good = [c for c in ranked if c.score >= 0.4 * best]
     chosen: list[Candidate] = []
@@ -1148,19 +1148,19 @@ def comparison(
         if pool:
             top = pool[0].score
             close = [c for c in pool if c.score >= 0.6 * top]
-            # A typed answer stated rather than reported, by its score; otherwise the
-            # sentence about the side itself.
+            # A typed answer stated rather than reported, by its score; otherwise a
+            # stated sentence about the side itself.
             close.sort(
                 key=lambda c: (
                     (-c.features["type_match"], c.features["hedged"] > 0, -c.score)
                     if typed
-                    else (not _subject(side, c.quote), -c.score)
+                    else (c.features["hedged"] > 0, not _subject(side, c.quote), -c.score)
                 )
             )
             chosen.append(close[0])
     if not chosen:
         chosen = [ranked[0]]
-    return sources.draft([sources.sentence(c) for c in chosen[:3]])
+    return sources.draft([sources.sentence(c) for c in chosen[: len(sides) + 1]])
 
 
 def long_date(iso: str | None) -> str:

@@ -9,7 +9,9 @@ whether the evidence answers the question at all.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -489,6 +491,8 @@ class ExtractiveGenerator:
             # in another document than the event: across more documents than an answer's
             # passages.
             passages = _merged(passages, search(q.text, 16))
+        if q.occasions and search is not None:
+            q = dataclasses.replace(q, sides=self._occasions(q, search))
         ranked = self.candidates(q, passages)
         if q.kind == "comparison" and len(q.sides) >= 2 and search is not None and ranked:
             per_side, answered = self._sides(q, passages, search)
@@ -514,9 +518,11 @@ class ExtractiveGenerator:
         out = []
         answered = []
         parts = analysis.asked_parts(q.text)
-        for side in q.sides[:2]:
-            asked = q.text
-            for other in q.sides[:2]:
+        sides = q.sides[: 5 if q.occasions else 2]
+        for side in sides:
+            # Dated occasions are not in the question's words: each is asked with its date.
+            asked = q.text if side in q.text else f"{q.text} ({side})"
+            for other in sides:
                 if other != side:
                     asked = re.sub(rf"\b{re.escape(other)}\b", "", asked)
             # What is asked of each side: "what prompted ..." is a reason, "in which year
@@ -543,6 +549,40 @@ class ExtractiveGenerator:
             out.append(ranked)
             answered.append(bool(ranked) and self._answers(side_q, ranked, asked))
         return out, answered
+
+    def _occasions(self, q: Question, search: Search) -> tuple[str, ...]:
+        """The months of the occasions a comparison of one subject's occasions means
+        ("Turkey's two 2012 requests" -> "June 2012", "October 2012"): those its sources
+        date most often, in the question's years, oldest first."""
+        dating = dataclasses.replace(q, kind="date", target="", sides=(), occasions=False)
+        ranked = self.candidates(dating, search(q.text, 16))
+        best = ranked[0].score if ranked else 0.0
+        subjects = [text.fold(s) for s in q.subjects]
+        # A sentence dates one of the occasions when it tells their act: "requests" are
+        # told as requested, invoked or asked for.
+        noun = _EVENTS.search(q.text)
+        acts = (
+            set(text.same_act(text.base_term(text.stem(noun.group(1).lower())))) if noun else set()
+        )
+        months: Counter[int] = Counter()
+        for cand in ranked[:20]:
+            folded = text.fold(cand.quote)
+            if cand.score < 0.3 * best or cand.features["hedged"] >= 0.4:
+                continue
+            if compose.negates(cand.quote):
+                continue  # "... made no Article 4 request in November 2021"
+            if not all(_covers(s, folded) for s in subjects):
+                continue
+            if len(acts) > 1 and not acts & text.base_terms(cand.quote):
+                continue
+            for d in {d for d, _ in text.dates_at(cand.quote)}:
+                if d % 10000 and (not q.years or str(d // 10000) in q.years):
+                    months[d // 100] += 1
+        said = re.search(r"\b(two|twice|both|three|four|five)\b", q.text, re.I)
+        word = said.group(1).lower() if said else "five"
+        wanted = 2 if word in ("twice", "both") else text.NUMBER_WORDS[word]
+        chosen = sorted(m for m, _ in months.most_common(wanted))
+        return tuple(f"{dt.date(m // 100, m % 100, 1):%B %Y}" for m in chosen)
 
     def _answers(self, q: Question, ranked: Sequence[Candidate], own: str) -> bool:
         if self.evidence(q, ranked, own) < self.min_evidence:

@@ -471,3 +471,21 @@ def test_a_state_and_its_adjective_are_one_name() -> None:
     assert "poland" in analysis.nation_forms("polish")
     assert "turkish" in analysis.nation_forms("turkey")
     assert analysis.nation_forms("sejm") == ("sejm",)
+
+
+@pytest.mark.parametrize(
+    ("question", "occasions"),
+    [
+        ("How did the triggers for Turkey's two 2012 Article 4 requests differ?", True),
+        ("Turkey went to Article 4 twice in 2012, what set off each?", True),
+        ("How did the reasons for Poland's 2014 and 2025 requests differ?", False),
+        ("Why did Turkey request consultations in 2012?", False),
+    ],
+)
+def test_a_comparison_of_one_subject_s_occasions_leaves_its_sides_to_be_dated(
+    question: str, occasions: bool
+) -> None:
+    q = analysis.analyse(question)
+    assert q.occasions is occasions
+    if occasions:
+        assert q.kind == "comparison" and q.sides == ()

@@ -736,3 +736,15 @@ def test_a_question_that_ends_with_whom_asks_for_a_person(nato: Assistant) -> No
     ]
     answer = nato.ask("He said the decision was joint with whom?", history=history).answer
     assert answer.startswith("Karol Nawrocki."), answer
+
+
+def test_occasions_of_one_subject_are_compared_by_the_dates_the_sources_give(
+    nato: Assistant,
+) -> None:
+    # No side is named: the two occasions are found, then each is answered on its own.
+    answer = nato.ask("What set off each of Turkey's two requests in 2012?").answer
+    assert "June 2012" in answer and "October 2012" in answer, answer
+    assert "jet" in answer and "civilians" in answer, answer
+    every = nato.ask("What set off each of Turkey's requests?").answer
+    for year in ("2003", "2012", "2015", "2020"):
+        assert year in every, every
