@@ -84,7 +84,7 @@ _ENTITY = re.compile(
 )
 
 
-_ARTICLE = re.compile(r"\bArticles?\s+\d+\b")
+_ARTICLE = re.compile(r"\b(?:Articles?|art\.?)\s*\d+\b", re.IGNORECASE)
 
 
 def entities(question: str) -> list[str]:
@@ -92,12 +92,17 @@ def entities(question: str) -> list[str]:
     found: list[tuple[int, str]] = []
     # "Article N" first, so "Has Article 5 ..." does not read as the name "Has Article".
     for match in _ARTICLE.finditer(question):
-        found.append((match.start(), match.group()))
+        # "article 5" in a question typed in lower case is still Article 5.
+        found.append((match.start(), "Article " + re.sub(r"\D", "", match.group())))
     rest = _ARTICLE.sub(lambda m: "," + " " * (len(m.group()) - 1), question)
     for match in _ENTITY.finditer(rest):
         value = match.group()
         if _plain(value.split()[0]) in _NOT_NAMES:
             value = " ".join(value.split()[1:])
+        # A common word that only opens a sentence ("Just once, ...") names nothing.
+        opening = not rest[: match.start()].strip() or rest[: match.start()].rstrip()[-1] in ".!?:"
+        if opening and " " not in value and _plain(value) in text.STOPWORDS | _NOT_NAMES:
+            continue
         if value and _plain(value) not in _NOT_NAMES:
             found.append((match.start(), value))
     return list(dict.fromkeys(value for _, value in sorted(found)))

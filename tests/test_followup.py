@@ -373,3 +373,14 @@ def test_a_year_that_bounds_the_last_question_is_not_borrowed_as_its_occasion() 
     ]
     standalone = rewrite("Who was chairing the council back then?", history)
     assert "Norway" in standalone and "2030" not in standalone
+
+
+def test_a_lower_case_article_is_a_name_and_a_word_opening_a_sentence_is_not() -> None:
+    assert entities("when was article 5 invoked") == ["Article 5"]
+    said = "Just once, after the attacks: the North Atlantic Council agreed. Only then ..."
+    assert entities(said) == ["North Atlantic Council"]
+    history = [
+        Turn("user", "when was article 5 invoked"),
+        Turn("assistant", "Just once, after the 9/11 attacks, in September 2001."),
+    ]
+    assert "Article 5" in rewrite("What operations came out of that?", history)
