@@ -220,6 +220,13 @@ _SHORTHAND_RE = re.compile(
 # analysis and retrieval: a small thesaurus of the domain's acts and offices, not of
 # questions. Each entry is (pattern, replacement); a past form keeps its tense.
 _EVERYDAY = [
+    # How the answer should read says nothing of what it is about: "in simple words".
+    (
+        r",?\s*\b(?:in (?:simple|plain|easy|basic|layman['’]?s?|everyday) (?:words|terms|english|"
+        r"language)|in a nutshell|simply put|in short|briefly|for dummies|for a beginner|"
+        r"like i['’]?m (?:five|5)|eli5|tl;?dr)\b,?\s*",
+        " ",
+    ),
     (
         r"\b(?:become|becomes|becoming|get|gets) (?:a |an )?(?:NATO |alliance |full )?members?"
         r"(?: of (?:NATO|the alliance))?\b",
@@ -638,7 +645,7 @@ def spell_out(question: str) -> str:
     for pattern, plain in _EVERYDAY_RE:
         out = pattern.sub(plain, out)
     out = _CAPITAL_RE.sub(lambda m: f"{m.group()} ({CAPITALS[m.group().lower()]})", out)
-    return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out)
+    return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out).strip()
 
 
 def short_name(name: str) -> str:

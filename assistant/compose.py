@@ -177,7 +177,7 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             for c in ranked[:20]
             if c.score >= 0.4 * ranked[0].score
             and c.features["hedged"] < 1.0
-            and _defines(q.names[0], c.quote)
+            and _defines(_defined(q), c.quote)
         ]
         if defining:
             return defining[0]
@@ -199,6 +199,15 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
         )
     return best
+
+
+def _defined(q: Question) -> str:
+    """The name a definition question asks about: the head of "NATO Article 4" is
+    Article 4, NATO only says whose it is."""
+    for name, after in zip(q.names, q.names[1:], strict=False):
+        if re.search(rf"{re.escape(name)}(?:['’]s)?\s+{re.escape(after)}", q.text):
+            return after
+    return q.names[0]
 
 
 def _same_month(q: Question, sentence: str) -> bool:

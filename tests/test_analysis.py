@@ -107,6 +107,9 @@ def test_chat_shorthand_is_spelled_out() -> None:
         ("Which states founded NATO?", "Which states founded NATO?"),
         ("Name the countries that set up NATO", "Name the founding members of NATO"),
         ("Who led NATO in 2003?", "Who was Secretary General in 2003?"),
+        # How the answer should read is no part of what is asked.
+        ("whats article 4 in simple words", "what is Article 4"),
+        ("In a nutshell, what is Article 5?", "what is Article 5?"),
         ("Who had the job before Solana?", "Who was the predecessor of Solana?"),
         # Only before an article: "What triggered the request?" asks for a cause.
         ("What triggered the request?", "What triggered the request?"),

@@ -748,3 +748,9 @@ def test_occasions_of_one_subject_are_compared_by_the_dates_the_sources_give(
     every = nato.ask("What set off each of Turkey's requests?").answer
     for year in ("2003", "2012", "2015", "2020"):
         assert year in every, every
+
+
+def test_what_is_x_defines_the_head_of_its_name_not_its_owner(nato: Assistant) -> None:
+    # "NATO Article 4" is Article 4; a sentence about NATO's web page does not define it.
+    answer = nato.ask("whats nato article 4 in simple words").answer
+    assert first_sentence(answer).startswith(("Invoking Article 4", "Under Article 4")), answer
