@@ -470,10 +470,11 @@ _CAUSED = (
     "lead led cause caused prompt prompted force forced push pushed make made get got "
     "drive drove compel compelled"
 ).split()
-_ROLE_NOUNS = re.compile(
+ROLE_NOUNS = re.compile(
     r"\b(person|people|leader|secretar(y|ies)|minister|president|ambassador|"
     r"chair\w*|head|boss|chief|spokes\w*|commander|official|general|king|"
-    r"queen|chancellor|pilot|crew|soldier|officer|diplomat|envoy|predecessor|successor)s?\b",
+    r"queen|chancellor|pilot|crew|soldier|officer|diplomat|envoy|predecessor|successor|"
+    r"saceur|sact|supreme allied commander)s?\b",
     re.IGNORECASE,
 )
 # What a list may ask for that no name answers: "what kinds of support", "at what levels".
@@ -557,7 +558,7 @@ class Question:
         'Who asked first?' may be answered by a state or a body; 'which ambassador' only
         by a person."""
         kind = self.target if self.kind == "list" else self.kind
-        if kind == "person" and not _ROLE_NOUNS.search(self.text):
+        if kind == "person" and not ROLE_NOUNS.search(self.text):
             # A state acts; a sea or a building does not.
             return WANTED["person"] | WANTED["organisation"] | {"GPE", "NORP"}
         if kind == "name" and thing_asked(self.text):
@@ -876,7 +877,7 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
             (k for head in every.groups() for p, k in _PLURAL_HEADS.items() if head.startswith(p)),
             "",
         )
-    if plural == "name" and _ROLE_NOUNS.search(lowered):
+    if plural == "name" and ROLE_NOUNS.search(lowered):
         plural = "person"  # "the names of the two pilots"
     # "which countries", "what other allies": the wh-word modifies the plural noun itself.
     before = doc[max(0, at - 3) : at]
@@ -906,7 +907,7 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     if re.search(r"\bwhich (organi[sz]ation|body|bodies|council|committee)\b", lowered):
         return "organisation", ""
     if re.search(_NAME_ASKED, lowered):
-        return ("person" if _ROLE_NOUNS.search(lowered) else "name"), ""
+        return ("person" if ROLE_NOUNS.search(lowered) else "name"), ""
     if re.search(_SAID, lowered):
         return "statement", ""
     if re.search(_KIND_PATTERNS["outcome"], lowered) and not re.search(
@@ -1211,7 +1212,7 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
         if head.pos_ not in ("NOUN", "PROPN"):
             continue
         subject = head.dep_ in ("nsubj", "nsubjpass", "attr")
-        person = bool(_ROLE_NOUNS.fullmatch(head.lower_) or _RELATIONS.match(head.lower_))
+        person = bool(ROLE_NOUNS.fullmatch(head.lower_) or _RELATIONS.match(head.lower_))
         # A described subject, or a described thing elsewhere ("the ambassadors on the
         # council that Mark Rutte chairs").
         relcl = [

@@ -262,6 +262,8 @@ def span(q: Question, cand: Candidate) -> str:
         found.sort(key=lambda f: thing not in text.fold(f))  # "Operation ..." first
         if found and kind == "place":
             return _state_of(found[0], cand)
+        if kind == "person":
+            found.sort(key=lambda f: not _titled_as(q, f, cand.quote))
         return found[0] if found else ""
     if kind == "date":
         asked = text.fold(q.text)
@@ -290,6 +292,17 @@ def span(q: Question, cand: Candidate) -> str:
         figure = count_of(q, cand.quote)
         return str(figure) if figure is not None else ""
     return ""
+
+
+def _titled_as(q: Question, name: str, sentence: str) -> bool:
+    """True when the sentence gives the person the office the question asks for, right
+    before the name: 'SACEUR General Alexus Grynkewich' for "Who was SACEUR ...?"."""
+    asked = {m.group(0).lower() for m in analysis.ROLE_NOUNS.finditer(q.text)}
+    at = sentence.find(name)
+    before = sentence[max(0, at - 40) : at].lower() if at > 0 else ""
+    return bool(asked) and any(
+        re.search(rf"\b{re.escape(role)}\b[\w\s.]*$", before) for role in asked
+    )
 
 
 def _state_of(name: str, cand: Candidate) -> str:

@@ -861,9 +861,24 @@ def _titles(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
 
 
 def _entities(passage: Passage) -> tuple[Entity, ...]:
-    if passage.entities is not None:
-        return passage.entities
-    return analysis.parse_chunk(passage.text)
+    found = passage.entities if passage.entities is not None else analysis.parse_chunk(passage.text)
+    return tuple(_retitled(e) for e in found)
+
+
+# Offices before a name, one or more: "SACEUR General", "Polish Prime Minister".
+_TITLES = re.compile(rf"^(?:(?:{_ROLES.pattern})\s+)+(?=[A-Z])", re.IGNORECASE)
+
+
+def _retitled(e: Entity) -> Entity:
+    """A person the model took, office and all, for a body ('SACEUR General Alexus
+    Grynkewich' as an organisation): the name after the office, as a person."""
+    if e.label == "PERSON":
+        return e
+    title = _TITLES.match(e.text)
+    rest = e.text[title.end() :] if title else ""
+    if not title or not re.fullmatch(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){1,3}", rest):
+        return e
+    return Entity(rest, "PERSON", e.start + title.end(), e.end)
 
 
 def _merged(first: Sequence[Passage], more: Sequence[Passage]) -> list[Passage]:

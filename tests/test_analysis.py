@@ -492,3 +492,7 @@ def test_a_comparison_of_one_subject_s_occasions_leaves_its_sides_to_be_dated(
     assert q.occasions is occasions
     if occasions:
         assert q.kind == "comparison" and q.sides == ()
+
+
+def test_saceur_is_an_office_so_who_held_it_is_a_person() -> None:
+    assert analysis.analyse("Who was SACEUR in 2025?").wanted == frozenset({"PERSON"})

@@ -754,3 +754,12 @@ def test_what_is_x_defines_the_head_of_its_name_not_its_owner(nato: Assistant) -
     # "NATO Article 4" is Article 4; a sentence about NATO's web page does not define it.
     answer = nato.ask("whats nato article 4 in simple words").answer
     assert first_sentence(answer).startswith(("Invoking Article 4", "Under Article 4")), answer
+
+
+def test_a_person_the_model_read_as_a_body_with_his_office_is_still_named(
+    nato: Assistant,
+) -> None:
+    # The model tags "SACEUR General Alexus Grynkewich" as an organisation.
+    answer = nato.ask("Who was SACEUR when Eastern Sentry was launched?").answer
+    assert "Grynkewich" in first_sentence(answer), answer
+    assert not answer.startswith("Mark Rutte"), answer
