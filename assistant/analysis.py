@@ -254,6 +254,12 @@ _EVERYDAY = [
     (r"\bkicked off\b", "launched"),
     (r"\b(?:trigger|activate|use|pull)(?=s? (?:Article|art\.?) ?\d)", "invoke"),
     (r"\b(?:triggered|activated|used|pulled)(?= (?:Article|art\.?) ?\d)", "invoked"),
+    # "Has Article 5 ever actually been used?": an article is invoked, not used.
+    (
+        r"\b((?:Article|art\.?) ?\d+(?: (?:ever|actually|really|been|once|only|also)){0,3}) "
+        r"(?:used|triggered|activated)\b",
+        r"\1 invoked",
+    ),
     (r"\bdowned\b", "shot down"),
     # Into a state or its airspace: "crossed into", "flew into" are the sources' "entered".
     (r"\b(?:cross|fly|stray) into\b", "enter"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant import analysis, text
@@ -98,7 +98,11 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     best = ranked[0]
     # Sentences about the question's own subject, stating facts rather than doubts; an
     # order ("the latest") looks further down, since the newest fact may be worded apart.
-    cover = max(c.features["entity_cover"] for c in ranked[:5])
+    # The bar for naming the question's names is set by sentences of the asked type: a
+    # reason that names the cause ("over Crimea") sets none for the date asked.
+    top = ranked[:5]
+    typed_top = [c for c in top if c.features["type_match"] >= 1.0] or top
+    cover = max(c.features["entity_cover"] for c in typed_top)
     follow = borrowed(q.text)
     if follow:
         # A follow-up's names are borrowed from earlier turns to place it: any of them
@@ -168,7 +172,7 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     if q.kind == "date" and not q.order:
         # The most precise date among sentences nearly as good as the best.
         near = [c for c in good if c.score >= 0.8 * good[0].score]
-        return max(near, key=lambda c: (_precision(span(q, c)), c.score))
+        return max(near, key=lambda c: (c.features["type_match"], _precision(span(q, c)), c.score))
     if q.kind == "definition" and q.names and not q.manner:
         # "What is Article 4?": the sentence that says what it is (not "How does ... ?").
         # A defining sentence may rank lower than ones that merely mention the name.
@@ -269,10 +273,12 @@ def span(q: Question, cand: Candidate) -> str:
         asked = text.fold(q.text)
         found = [d for d in text.event_dates(cand.quote) if text.fold(d) not in asked]
         found = found or cand.named(WANTED["date"], q)
+        near_act = _near_act(q, cand.quote)
         found.sort(
             key=lambda d: (
                 _aside(d, cand.quote),
                 -_precision(d),
+                near_act(d),
                 not any(y in d for y in q.years),
             )
         )
@@ -292,6 +298,23 @@ def span(q: Question, cand: Candidate) -> str:
         figure = count_of(q, cand.quote)
         return str(figure) if figure is not None else ""
     return ""
+
+
+def _near_act(q: Question, sentence: str) -> Callable[[str], int]:
+    """How far a date stands from the words that tell the asked act: "NATO announced
+    that the Council would meet on 4 March 2014" dates the meeting to 4 March."""
+    acts = set(q.act)
+    at = [
+        m.start()
+        for m in re.finditer(r"[\w'’]+", sentence)
+        if acts and text.base_terms(m.group()) & acts
+    ]
+
+    def distance(date: str) -> int:
+        where = sentence.find(date)
+        return min((abs(where - a) for a in at), default=0) if where >= 0 else 0
+
+    return distance
 
 
 def _titled_as(q: Question, name: str, sentence: str) -> bool:
@@ -547,7 +570,8 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
                 )
 
             top = max(stating, key=about)
-            if _EVER.search(q.text) and not q.years and not affirms(top):
+            once = _REPEATED.search(q.text)  # "ever ... a second time" asks of a repeat
+            if _EVER.search(q.text) and not q.years and not once and not affirms(top):
                 # "Has NATO ever invoked Article 5?": one occasion that says so is a yes,
                 # whatever other occasions say (a question that names its year asks of
                 # that occasion alone).

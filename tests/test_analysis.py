@@ -102,6 +102,7 @@ def test_chat_shorthand_is_spelled_out() -> None:
         ("Who did the NATO chief meet?", "Who did the Secretary General meet?"),
         ("When did the allies sit down to discuss it?", "When did the allies meet to discuss it?"),
         ("Has anyone triggered Article 5 since?", "Has anyone invoked Article 5 since?"),
+        ("has art 5 ever actually been used?", "has Article 5 ever actually been invoked?"),
         ("What did the alliance roll out?", "What did the alliance launch?"),
         ("when did NATO start?", "when was NATO founded?"),
         ("Which states founded NATO?", "Which states founded NATO?"),

@@ -763,3 +763,10 @@ def test_a_person_the_model_read_as_a_body_with_his_office_is_still_named(
     answer = nato.ask("Who was SACEUR when Eastern Sentry was launched?").answer
     assert "Grynkewich" in first_sentence(answer), answer
     assert not answer.startswith("Mark Rutte"), answer
+
+
+def test_a_date_asked_of_one_act_is_the_one_beside_that_act(nato: Assistant) -> None:
+    # The reason names Crimea too, but gives no day; of the announcement's two dates the
+    # meeting's is the one beside "meet".
+    asked = "On what date did NATO hold the Article 4 consultation Poland asked for over Crimea?"
+    assert nato.ask(asked).answer.startswith("4 March 2014."), nato.ask(asked).answer
