@@ -591,7 +591,22 @@ class Question:
     def names(self) -> list[str]:
         """The question's named things a passage must mention to be about the same subject."""
         keep = {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
-        return [e.text for e in self.entities if e.label in keep and e.text not in self.excluded]
+        out: list[str] = []
+        for e in self.entities:
+            if e.label not in keep or e.text in self.excluded:
+                continue
+            # The model may run a borrowed "(Article 5, 2001)" into one name: its parts
+            # are names, a year or a month is none.
+            parts = [p.strip() for p in e.text.split(",")] if "," in e.text else [e.text]
+            out += [p for p in parts if p and not _TIME_ONLY.fullmatch(p) and p not in out]
+        return out
+
+
+_TIME_ONLY = re.compile(
+    r"(?:\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+    r"(?:\s+(?:\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?))*",
+    re.IGNORECASE,
+)
 
 
 def thing_asked(question: str) -> str:

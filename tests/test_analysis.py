@@ -497,3 +497,8 @@ def test_a_comparison_of_one_subject_s_occasions_leaves_its_sides_to_be_dated(
 
 def test_saceur_is_an_office_so_who_held_it_is_a_person() -> None:
     assert analysis.analyse("Who was SACEUR in 2025?").wanted == frozenset({"PERSON"})
+
+
+def test_a_borrowed_context_run_into_one_name_gives_its_names_not_its_dates() -> None:
+    names = analysis.analyse("did anything come out of it (Article 5, 2001)?").names
+    assert "Article 5" in names and not any("2001" in n for n in names)
