@@ -73,6 +73,7 @@ class Index:
         self.settings = settings
         self.dir = settings.index_dir
         self._store: Chroma | None = None
+        self._folder: int | None = None  # the open Chroma folder's inode
         self._vectors: VectorCache | None = None
         self._lock = threading.RLock()
 
@@ -151,9 +152,28 @@ class Index:
     @property
     def store(self) -> Chroma:
         with self._lock:
+            if self._store is not None and self._replaced():
+                # A rebuild (by this process or another) swapped in a new folder: the
+                # client still holds the old one's segments, so it is opened afresh.
+                self._store._client.clear_system_cache()
+                self._store = None
             if self._store is None:
                 self._store = self._open_store()
+                self._folder = self._folder_id()
             return self._store
+
+    def _folder_id(self) -> int | None:
+        """Which embedded Chroma folder is open: a rebuild renames a new one into place."""
+        if self.settings.chroma_url:
+            return None
+        try:
+            return (self.dir / "chroma").stat().st_ino
+        except FileNotFoundError:
+            return None
+
+    def _replaced(self) -> bool:
+        current = self._folder_id()
+        return current is not None and self._folder is not None and current != self._folder
 
     def _open_store(self) -> Chroma:
         import chromadb

@@ -106,9 +106,12 @@ def test_a_rebuild_moves_to_a_new_generation_that_readers_follow(settings: Setti
     serving = build_assistant(settings)
     serving.ingest()
     assert serving.retriever.generation == 1
+    before = serving.index.store
     report = build_assistant(settings).ingest(rebuild=True)
     assert serving.retriever.generation == 2
     assert serving.retriever.lexical.n == report.chunks
+    # The rebuilt folder is opened afresh, not searched through the old one's client.
+    assert serving.index.store is not before
     assert "Crimea" in serving.ask("Why did Poland request consultations?").answer
 
 
