@@ -136,6 +136,7 @@ NATIONALITIES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def nation_forms(name: str) -> tuple[str, ...]:
     """A folded state or nationality with its other form: 'polish' -> ('polish', 'poland')."""
     if name in NATIONALITIES:
@@ -556,6 +557,11 @@ class Question:
     # A verb of the main question is in the past ("Who chaired ...?") or perfect ("Who
     # would have chaired ...?").
     past: bool = False
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """The sides a comparison answers: two, or up to five dated occasions."""
+        return self.sides[: 5 if self.occasions else 2]
 
     @property
     def wanted(self) -> frozenset[str]:

@@ -119,9 +119,13 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         and (c.features["entity_cover"] >= cover or (follow and _titled(q, c)))
         and c.features["hedged"] < 1.0
     ]
-    # A stated fact about less of the question before a claim only reported as unconfirmed.
-    stated = [c for c in ranked[:10] if c.features["hedged"] < 1.0 and c.score >= 0.5 * best.score]
-    good = good or stated[:1] or [best]
+    if not good:
+        # A stated fact about less of the question before a claim only reported as
+        # unconfirmed.
+        stated = [
+            c for c in ranked[:10] if c.features["hedged"] < 1.0 and c.score >= 0.5 * best.score
+        ]
+        good = stated[:1] or [best]
     if q.kind in ("reason", "outcome", "statement"):
         # A sentence that gives a cause ("because ..."), a response ("NATO launched ...")
         # or the speaker's words ("Russia denied ...") before one nearly as good that
@@ -1169,7 +1173,7 @@ def comparison(
 ) -> Draft:
     """A comparison: a sentence that sets the sides against each other if one does, then
     the best sentence for each side (ranked for that side alone when per_side is given)."""
-    sides = [text.fold(s) for s in q.sides[: 5 if q.occasions else 2]]
+    sides = [text.fold(s) for s in q.compared]
     best = ranked[0].score
     good = [c for c in ranked if c.score >= 0.4 * best]
     chosen: list[Candidate] = []

@@ -389,7 +389,9 @@ class ExtractiveGenerator:
         q_vec = np.asarray(self.vectors.query(question.text))
         sims = np.asarray(self.vectors.documents([quote for *_, quote in spans])) @ q_vec
         last_rank = max(1, len(passages) - 1)
-        titles = _titles(passages)
+        # Each passage's entities, read once: every sentence of it takes its own.
+        entities = [_entities(p) for p in passages]
+        titles = _titles(passages, entities)
         # "What did Tusk say ...?" is answered by what he is reported to have said.
         reported = bool(text.REPORTED.search(own_words(question.text)))
         found: list[Candidate] = []
@@ -397,7 +399,7 @@ class ExtractiveGenerator:
             opening = start < 0
             start = -start - 1 if opening else start
             ents = tuple(
-                e for e in _entities(passage) if e.start >= start and e.end <= start + len(quote)
+                e for e in entities[rank] if e.start >= start and e.end <= start + len(quote)
             )
             s_terms = text.base_terms(quote)
             folded = text.fold(quote)
@@ -518,7 +520,7 @@ class ExtractiveGenerator:
         out = []
         answered = []
         parts = analysis.asked_parts(q.text)
-        sides = q.sides[: 5 if q.occasions else 2]
+        sides = q.compared
         for side in sides:
             # Dated occasions are not in the question's words: each is asked with its date.
             asked = q.text if side in q.text else f"{q.text} ({side})"
@@ -844,12 +846,15 @@ def _on_side(day: int, when: int, before: bool) -> bool:
     return day < when if before else day > when
 
 
-def _titles(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
+def _titles(
+    passages: Sequence[Passage], entities: Sequence[Sequence[Entity]]
+) -> dict[str, frozenset[str]]:
     """The offices the passages give people in front of their names ('Polish Prime
-    Minister Mateusz Morawiecki'), by each person's folded last name."""
+    Minister Mateusz Morawiecki'), by each person's folded last name; entities holds each
+    passage's entities."""
     out: dict[str, set[str]] = {}
-    for passage in passages:
-        for e in _entities(passage):
+    for passage, found in zip(passages, entities, strict=True):
+        for e in found:
             if e.label == "PERSON":
                 before = " ".join(passage.text[max(0, e.start - 60) : e.start].split()[-4:])
                 last = [m for m in _ROLES.finditer(before)][-1:]
