@@ -314,6 +314,8 @@ _EVERYDAY = [
     (r"\bis (?:running|leading|heading) (?:NATO|the alliance)\b", "is Secretary General"),
     # "When did he take over?": no object follows, so it is the office he took.
     (r"\b(take|takes|took) over\b(?=\s*(?:as\b|in\b|on\b|at\b|after\b|\?|$))", r"\1 office"),
+    # An event by the name people give it, dated the sources' way.
+    (r"\b(?:the )?9/11(?: terror(?:ist)?)?(?: attacks?)?(?!\w)", "the 11 September 2001 attacks"),
     # People by nationality, for their state: "When did the Finns join?"
     (r"\b(?:the )?Finns\b", "Finland"),
     (r"\b(?:the )?Swedes\b", "Sweden"),
@@ -726,6 +728,8 @@ def _analyse(question: str) -> Question:
         and kind not in ("date", "duration")
         and not lowered.startswith(("when", "while"))
         and len(match.group(1).split()) >= 3  # "..., and when was it?" names no event
+        # "Did Turkey invoke it during the 1991 Gulf War?": the year places the event.
+        and not (kind == "yes-no" and text.years(match.group(1)))
     ):
         inner = match.group(1).strip(" ?.")
         outer = spelled[: match.start()].strip()

@@ -176,7 +176,15 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     if q.kind == "date" and not q.order:
         # The most precise date among sentences nearly as good as the best.
         near = [c for c in good if c.score >= 0.8 * good[0].score]
-        return max(near, key=lambda c: (c.features["type_match"], _precision(span(q, c)), c.score))
+        return max(
+            near,
+            key=lambda c: (
+                c.features["type_match"],
+                not c.features["hedged"],
+                _precision(span(q, c)),
+                c.score,
+            ),
+        )
     if q.kind == "definition" and q.names and not q.manner:
         # "What is Article 4?": the sentence that says what it is (not "How does ... ?").
         # A defining sentence may rank lower than ones that merely mention the name.
@@ -475,7 +483,17 @@ def doubted(q: Question, ranked: Sequence[Candidate]) -> list[Candidate]:
         and _same_time(q, c.quote)
         and _UNCERTAIN.search(c.quote)
         and _of_agent(q, c.quote)
+        and _doubt_of_question(q, c)
     ][:1]
+
+
+def _doubt_of_question(q: Question, c: Candidate) -> bool:
+    """False when the doubt is about a state or person the question does not bring up: a
+    question naming no one is not answered by "whether Lithuania was a co-requester is
+    unconfirmed"."""
+    if q.subjects or q.years:
+        return True
+    return not any(e.label in ("GPE", "PERSON", "NORP") for e in c.entities)
 
 
 # The alliance acts through its Council and as its members.
@@ -781,6 +799,11 @@ def _denies(sentence: str, asked: frozenset[str]) -> bool:
     return any(not text.base_terms(m.group(0)) & asked for m in _NEGATION.finditer(sentence))
 
 
+# Verbs the sources use for one act, by their first four letters: an ally that invokes
+# Article 4 requests consultations under it.
+_SAME_ACT = (frozenset({"invo", "requ"}),)
+
+
 def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
     """True when a sentence's terms hold the predicate's first word (its verb, or its
     object when the verb is 'be'), its numbers, and at least half of its other words; words
@@ -789,6 +812,8 @@ def _states(predicate: Sequence[str], terms: frozenset[str]) -> bool:
     def has(word: str) -> bool:
         if len(word) < 3:
             return word in terms
+        if any(word[:4] in same and any(t[:4] in same for t in terms) for same in _SAME_ACT):
+            return True
         return any(t[:4] == word[:4] or t.startswith(word) or word.startswith(t) for t in terms)
 
     head, *rest = (text.base_term(w) for w in predicate)

@@ -220,7 +220,7 @@ def _type_match(
         event, after = text.date_values(question.text), text.date_values(quote)
         if event and after and max(after) < min(event):
             return 0.0
-    elif text.date_conflict(own_words(question.text) if kind == "date" else question.text, quote):
+    elif text.date_conflict(_date_bounds(question) if kind == "date" else question.text, quote):
         # A year a follow-up borrowed places it, but does not rule out the date it asks
         # for ("when did he take office?" after a question about 2025).
         return 0.0
@@ -291,6 +291,16 @@ def _type_match(
         told = not text.term_set(quote).isdisjoint(question.manner)
         return 1.0 if told and _MANNER.search(quote) else 0.5
     return 0.5
+
+
+def _date_bounds(question: Question) -> str:
+    """The question's own words, as far as they bound the date asked for: "When did NATO
+    decide after the 11 September 2001 attacks?" names another day, which the answer is
+    not."""
+    own = own_words(question.text)
+    for day in [d for d in text.date_mentions(own) if text.has_full_date(d)]:
+        own = own.replace(day, " ")
+    return own
 
 
 def missing_names(question: Question, passages: Sequence[Passage], own: str) -> list[str]:

@@ -413,6 +413,8 @@ def test_chat_words_and_everyday_verbs_are_read_in_the_sources_words() -> None:
     assert analysis.spell_out("how many ppl died") == "how many people died"
     assert analysis.spell_out("who was running nato then") == "who was Secretary General then"
     assert analysis.spell_out("when did he take over?") == "when did he take office?"
+    assert analysis.spell_out("after the 9/11 attacks?") == "after the 11 September 2001 attacks?"
+    assert analysis.spell_out("since 9/11") == "since the 11 September 2001 attacks"
     assert (
         analysis.spell_out("When did Russia take over Crimea?")
         == "When did Russia take over Crimea?"

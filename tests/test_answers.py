@@ -770,3 +770,28 @@ def test_a_date_asked_of_one_act_is_the_one_beside_that_act(nato: Assistant) -> 
     # meeting's is the one beside "meet".
     asked = "On what date did NATO hold the Article 4 consultation Poland asked for over Crimea?"
     assert nato.ask(asked).answer.startswith("4 March 2014."), nato.ask(asked).answer
+
+
+def test_a_doubt_about_a_subject_the_question_does_not_name_is_no_answer(
+    nato: Assistant,
+) -> None:
+    # "Whether Lithuania and Latvia were co-requesters is unconfirmed" ranks high for any
+    # question about who asked, but says nothing of who asked first.
+    answer = nato.ask("Which ally was the first to ask for Article 4 consultations?")
+    assert not answer.refused and answer.answer.startswith("Turkey"), answer.answer
+
+
+def test_an_event_named_by_its_day_is_not_the_date_asked_for(nato: Assistant) -> None:
+    # "9/11" is the attacks' day; the date asked for is the Council's, not theirs.
+    answer = nato.ask("On what date was Article 5 invoked after the 9/11 attacks?").answer
+    assert "12 September 2001" in first_sentence(answer), answer
+    answer = nato.ask("When did NATO decide that the 9/11 attack came from abroad?").answer
+    assert "2 October 2001" in first_sentence(answer), answer
+
+
+def test_a_yes_no_question_dated_by_its_event_reads_the_evidence_for_that_year(
+    nato: Assistant,
+) -> None:
+    # The sources say "request" where the question says "invoke".
+    answer = nato.ask("Did Turkey invoke Article 4 in the 1991 Gulf War?").answer
+    assert answer.startswith("No.") and "1991" in answer, answer
