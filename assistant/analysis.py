@@ -549,7 +549,8 @@ class Question:
     # "Before Poland's 2014 request, when had Article 4 last been used?": the event the
     # answer comes before or after, and which way.
     relative: tuple[str, str] | tuple[()] = ()
-    setting: tuple[str, ...] = ()  # names in its time or cause clause ("after ... Poland")
+    # Names in a yes/no question's or a count's time or cause clause ("after ... Poland").
+    setting: tuple[str, ...] = ()
     # "How many years passed between X and Y?": the unit asked for ("years", "days", or
     # "" for "how long"), the two events, each to be dated, and whether the question
     # says the first came first ("How long after X did Y?").
@@ -830,7 +831,7 @@ def _analyse(question: str) -> Question:
         else (),
         # Which occasion came before or after: asked as a time or as the occasion itself.
         relative=_relative(spelled) if kind in ("date", "other", "definition", "name") else (),
-        setting=_setting(spelled, entities) if kind == "yes-no" else (),
+        setting=_setting(spelled, entities) if kind in ("yes-no", "number") else (),
         interval=_interval(spelled, entities),
     )
 
@@ -924,6 +925,12 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     opening = re.match(r"((?:\w+ ){0,3})when\b", lowered)
     if opening and not re.search(r"\b(who|what|which|how|where|why)\b", opening.group(1)):
         return "date", ""
+    if re.search(
+        r"^what (?:does|did|do) .+\b(?:say|state|note|record)s? about (?:where|when|who|why)\b",
+        lowered,
+    ):
+        # "What does the minute say about where Article 4 applies?" asks for its words.
+        return "statement", ""
     for kind in ("date", "place"):
         if re.search(_KIND_PATTERNS[kind], lowered):
             return kind, ""
@@ -1112,7 +1119,11 @@ def _act(doc: Any) -> tuple[str, ...]:
 
 
 _BECAUSE = re.compile(r"\s+because\s+(?!of\b)", re.IGNORECASE)
-_SUBORDINATE = r"\s(?:after|when|because|before|following|since|while|during|once|if)\s"
+_SUBORDINATE = (
+    r"\s(?:after|when|because|before|following|since|while|during|once|if)\s|"
+    # "the night the drones came": a time noun with its clause.
+    r"\sthe (?:night|day|morning|evening|week|moment)(?: that| when)?\s(?=the\s)"
+)
 
 
 def _setting(question: str, entities: Sequence[Entity]) -> tuple[str, ...]:

@@ -870,6 +870,10 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         and e.start >= asked_from
         # "How many Russian drones": Russian says which drones, not whose figure.
         and not (counted and counted.start() <= e.start < counted.end())
+        # "... the night the Russian drones came": the occasion, not whose figure.
+        and e.text not in q.setting
+        # Names a follow-up borrowed from earlier turns place it; they own no figure.
+        and e.end <= len(own_words(q.text))
     ]
     if q.names:
         # A figure for another subject's event ("33 soldiers" killed in Idlib) does not

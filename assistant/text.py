@@ -266,6 +266,13 @@ def focus_noun(question: str) -> str | None:
     lowered = question.lower()
     if re.search(r"\bhow (often|frequently)\b|\bnumber of times\b", lowered):
         return "times"
+    # "How many died?", "how many were hurt?": people, though no noun says so.
+    if re.search(
+        r"\bhow many (?:(?:were|was|got|have been|had been) )?(?:died|perished|killed|injured|"
+        r"wounded|hurt)\b",
+        lowered,
+    ):
+        return "people"
     match = re.search(
         r"\bhow many (?:(?:more|other|different|separate|distinct|individual|total)\s+)?"
         r"([a-z-]+)",

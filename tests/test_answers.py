@@ -795,3 +795,27 @@ def test_a_yes_no_question_dated_by_its_event_reads_the_evidence_for_that_year(
     # The sources say "request" where the question says "invoke".
     answer = nato.ask("Did Turkey invoke Article 4 in the 1991 Gulf War?").answer
     assert answer.startswith("No.") and "1991" in answer, answer
+
+
+def test_what_a_text_says_about_where_is_answered_with_its_words(nato: Assistant) -> None:
+    # "where" inside "say about where ..." asks for what the minute says, not for a place.
+    answer = nato.ask("What did the interpretive minute of 1949 say about where Article 4 applies?")
+    assert not answer.refused and "anywhere in the world" in answer.answer, answer.answer
+
+
+def test_a_count_is_not_owned_by_names_that_only_place_it(nato: Assistant) -> None:
+    # "the Russian drones" dates the night; the figure is Tusk's, not the Russians'.
+    asked = "How many violations of Polish airspace did Donald Tusk count the night the Russian drones came?"
+    assert nato.ask(asked).answer.startswith("19 violations.")
+    # A name borrowed from the earlier turn places the follow-up; it gave no figure.
+    history = [
+        {
+            "role": "user",
+            "content": "Did Poland invoke Article 4 after the Przewodów missile strike?",
+        },
+        {
+            "role": "assistant",
+            "content": "No. Prime Minister Morawiecki said on 16 November 2022 that Poland would not.",
+        },
+    ]
+    assert nato.ask("how many died?", history).answer.startswith("Two people.")

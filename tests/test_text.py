@@ -124,3 +124,9 @@ def test_a_stretch_given_by_its_ends_has_its_length_worked_out() -> None:
 def test_a_date_that_only_says_how_far_a_count_goes_dates_nothing() -> None:
     assert text.dates_at("The ninth of nine invocations up to 23 September 2025.") == []
     assert [d for d, _ in text.dates_at("The Council met on 4 March 2014.")] == [20140304]
+
+
+def test_a_count_of_the_harmed_counts_people_when_no_noun_says_so() -> None:
+    assert text.focus_noun("how many died?") == "people"
+    assert text.focus_noun("How many were injured in the strike?") == "people"
+    assert text.focus_noun("How many soldiers died?") == "soldiers"
