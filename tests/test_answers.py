@@ -805,7 +805,10 @@ def test_what_a_text_says_about_where_is_answered_with_its_words(nato: Assistant
 
 def test_a_count_is_not_owned_by_names_that_only_place_it(nato: Assistant) -> None:
     # "the Russian drones" dates the night; the figure is Tusk's, not the Russians'.
-    asked = "How many violations of Polish airspace did Donald Tusk count the night the Russian drones came?"
+    asked = (
+        "How many violations of Polish airspace did Donald Tusk count "
+        "the night the Russian drones came?"
+    )
     assert nato.ask(asked).answer.startswith("19 violations.")
     # A name borrowed from the earlier turn places the follow-up; it gave no figure.
     history = [
@@ -815,7 +818,7 @@ def test_a_count_is_not_owned_by_names_that_only_place_it(nato: Assistant) -> No
         },
         {
             "role": "assistant",
-            "content": "No. Prime Minister Morawiecki said on 16 November 2022 that Poland would not.",
+            "content": "No. Prime Minister Morawiecki said on 16 November 2022 it would not.",
         },
     ]
     assert nato.ask("how many died?", history).answer.startswith("Two people.")
