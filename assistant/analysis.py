@@ -9,6 +9,7 @@ entities answering needs; the spans travel with the chunk in its metadata.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -555,6 +556,10 @@ class Question:
     # "" for "how long"), the two events, each to be dated, and whether the question
     # says the first came first ("How long after X did Y?").
     interval: tuple[str, str, str, bool] | tuple[()] = ()
+    # "Which country joined earlier, Greece or Spain?": the names to choose between, and
+    # the event each would have to be dated by ("Greece joined NATO"); `order` says
+    # whether the earlier ("first") or the later ("latest") is asked for.
+    options: tuple[tuple[str, str], ...] = ()
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
     speculation: str = ""  # "forecast" or "opinion": see `speculative`
     # A verb of the main question is in the past ("Who chaired ...?") or perfect ("Who
@@ -743,6 +748,9 @@ def _analyse(question: str) -> Question:
     order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
     if kind in ("outcome", "statement"):
         order = ""  # "What came of Turkey's first request?": the order names the occasion
+    options = _options(spelled, entities)
+    if options:
+        order = "first" if _SOONER.search(spelled) else "latest"
     focus = text.focus_noun(lowered)
     if kind == "number" and focus not in (None, "times"):
         focus = _counted(doc) or focus
@@ -833,6 +841,7 @@ def _analyse(question: str) -> Question:
         relative=_relative(spelled) if kind in ("date", "other", "definition", "name") else (),
         setting=_setting(spelled, entities) if kind in ("yes-no", "number") else (),
         interval=_interval(spelled, entities),
+        options=options,
     )
 
 
@@ -1205,6 +1214,39 @@ def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str,
     if ordered and found.group("way").lower() == "before":
         first, second = second, first  # "How long before X did Y?": Y came first
     return (asked.group("unit") or "").lower(), first, second, ordered
+
+
+_SOONER = re.compile(r"\b(earlier|first|sooner|before|earliest|older|longer ago)\b", re.I)
+_LATTER = re.compile(r"\b(later|last|more recent(?:ly)?|most recent(?:ly)?|latest|newer)\b", re.I)
+_ASKER = re.compile(
+    r"^(?:(?:which|what) (?:\w+ ){0,2}?(?:country|state|ally|member|nation|one|person|leader|"
+    r"secretary general|side)|which|who|(?:did|was|were|has|have|had))\b\s*",
+    re.IGNORECASE,
+)
+
+
+def _options(question: str, entities: Sequence[Entity]) -> tuple[tuple[str, str], ...]:
+    """The two names a question asks to choose between by time, each with the event that
+    dates it: "Which country joined NATO earlier, Greece or Spain?" -> (("Greece", "Greece
+    joined NATO"), ("Spain", "Spain joined NATO")). Empty unless two names of one kind
+    stand joined by "or" and the question asks which came earlier or later."""
+    if not (_SOONER.search(question) or _LATTER.search(question)):
+        return ()
+    for one, other in itertools.pairwise(entities):
+        between = question[one.end : other.start]
+        # The model may tag one of two people as a place: any two names will do.
+        if not {one.label, other.label} <= {"GPE", "PERSON", "ORG", "NORP"}:
+            continue
+        if not re.fullmatch(r"\s+or\s+(?:the\s+)?", between):
+            continue
+        rest = question[: one.start] + " " + question[other.end :]
+        rest = re.sub(r"^(.*?)[,:;—–-]+\s*(?:the\s*)?$", r"\1", rest.strip(" ?.!"))
+        rest = _LATTER.sub(" ", _SOONER.sub(" ", rest))
+        rest = " ".join(_ASKER.sub("", rest.strip()).split()).strip(" ,:;")
+        if not rest:
+            return ()
+        return tuple((e.text, f"{e.text} {rest}") for e in (one, other))
+    return ()
 
 
 def _leading_name(phrase: str, entities: Sequence[Entity]) -> str:

@@ -507,7 +507,7 @@ def _of_agent(q: Question, sentence: str) -> bool:
         return True
     if _ALLIANCE.fullmatch(q.agent):
         return bool(_ALLIANCE.search(sentence))
-    return _mentions(sentence, q.agent)
+    return mentions(sentence, q.agent)
 
 
 def _same_time(q: Question, sentence: str) -> bool:
@@ -568,7 +568,7 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
             for c in ranked[:20]
             if _states(q.predicate, text.base_terms(c.quote))
             and c.features["hedged"] < 1.0
-            and all(_mentions(c.quote, s) for s in q.subjects if s not in q.setting)
+            and all(mentions(c.quote, s) for s in q.subjects if s not in q.setting)
         ]
         if stating:
             # The one about the occasion the question means, then about its subjects.
@@ -674,7 +674,7 @@ def _ends(q: Question, cand: Candidate) -> bool:
         return False
 
     def before(at: int) -> bool:
-        return _mentions(quote[:at], subject)
+        return mentions(quote[:at], subject)
 
     # "Stoltenberg was Secretary General ... until 2024": the subject, then its end.
     ended = _ENDED.search(quote)
@@ -687,14 +687,14 @@ def _ends(q: Question, cand: Candidate) -> bool:
     # "Rutte took office, succeeding Stoltenberg": the one taken over from.
     took = _TOOK_OVER.search(quote)
     after = " ".join(quote[took.end() :].split()[:4]) if took else ""
-    return bool(took) and _mentions(after, subject)
+    return bool(took) and mentions(after, subject)
 
 
 def _other_agent(q: Question, sentence: str) -> bool:
     """True when the sentence gives the question's act to someone else: asked whether
     Turkey shot down a Syrian jet, "Syria had shot down a Turkish jet". The question's
     doer must be in the sentence, but not as the doer of the same verb."""
-    if not q.agent or not q.predicate or not _mentions(sentence, q.agent):
+    if not q.agent or not q.predicate or not mentions(sentence, q.agent):
         return False
     verb = text.base_term(q.predicate[0])
     for token in analysis.nlp()(sentence):
@@ -704,9 +704,7 @@ def _other_agent(q: Question, sentence: str) -> bool:
         named = [
             d for d in analysis.doers(token) if d.ent_type_ in ("GPE", "NORP", "PERSON", "ORG")
         ]
-        if named and not any(
-            _mentions(" ".join(t.text for t in d.subtree), q.agent) for d in named
-        ):
+        if named and not any(mentions(" ".join(t.text for t in d.subtree), q.agent) for d in named):
             return True
     return False
 
@@ -788,7 +786,7 @@ def _negated(predicate: Sequence[str], sentence: str, subjects: Sequence[str] = 
         p
         for p in _CLAUSE.split(sentence)
         if _states(predicate, text.base_terms(p))
-        or (_states(predicate[:1], text.base_terms(p)) and any(_mentions(p, s) for s in subjects))
+        or (_states(predicate[:1], text.base_terms(p)) and any(mentions(p, s) for s in subjects))
     ]
     return any(_denies(part, asked) for part in stating or [sentence])
 
@@ -880,7 +878,7 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         # count what the question asks of Eastern Sentry.
         stated = [c for c in stated if c.features["entity_cover"] > 0]
     if stated and owners:
-        stated = [c for c in stated if all(_mentions(c.quote, o) for o in owners)]
+        stated = [c for c in stated if all(mentions(c.quote, o) for o in owners)]
         if not stated:
             return refusal()
     # "How many were injured?" is not answered by how many were killed.
@@ -974,7 +972,7 @@ def _harm(text_: str) -> set[str]:
 _GENERIC_LAST = frozenset("states kingdom republic union council nations general minister".split())
 
 
-def _mentions(sentence: str, name: str) -> bool:
+def mentions(sentence: str, name: str) -> bool:
     """True when the sentence names it, in any form: 'Turkish' for 'Turkey's', and a
     person by family name ('Stoltenberg' for 'Jens Stoltenberg')."""
     words = text.words(text.fold(name))
@@ -1123,7 +1121,7 @@ def _dates_listed(q: Question, wide: Sequence[Candidate], sources: Sources) -> D
         if not any(_subject(s, cand.quote) for s in subjects) or cand.features["hedged"]:
             continue
         main = re.split(r"\b(?:because|after|following|in response to)\b", cand.quote)[0]
-        if negates(main) or not all(_mentions(main, n) for n in q.names):
+        if negates(main) or not all(mentions(main, n) for n in q.names):
             continue
         for said in text.event_dates(main):
             values = text.date_values(said)

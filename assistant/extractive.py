@@ -490,6 +490,10 @@ class ExtractiveGenerator:
             between = self._between(q, search)
             if between is not None:
                 return between
+        if q.options and search is not None:
+            chosen = self._chosen(q, search)
+            if chosen is not None:
+                return chosen
         if q.inner and q.kind not in ("list", "comparison") and search is not None:
             return self._two_step(q, passages, search, own)
         if q.bridge and search is not None:
@@ -713,6 +717,24 @@ class ExtractiveGenerator:
         same = one.quote == other.quote
         events = [sources.sentence(c) for c in ([one] if same else [one, other])]
         return sources.draft([said[0].upper() + said[1:] + ".", *events])
+
+    def _chosen(self, q: Question, search: Search) -> Draft | None:
+        """'Which country joined NATO earlier, Greece or Spain?': date each name's event,
+        then name the earlier (or the later), with the sentence that dates each. None when
+        either cannot be dated by a sentence that names it, or both date to the same day."""
+        found = []
+        for name, event in q.options:
+            dated = self._dated(event, search)
+            if dated is None or not compose.mentions(dated[0].quote, name):
+                return None
+            found.append((name, *dated))
+        (one, first, when), (other, second, then) = found
+        if when == then:
+            return None
+        name = one if (when > then) == (q.order == "latest") else other
+        sources = compose.Sources()
+        events = [sources.sentence(c) for c in ([first] if first is second else [first, second])]
+        return sources.draft([f"{name}.", *events])
 
     def _bridged(self, q: Question, search: Search) -> Draft | None:
         """'The NATO chief who unveiled Eastern Sentry used to be prime minister of which

@@ -504,3 +504,14 @@ def test_saceur_is_an_office_so_who_held_it_is_a_person() -> None:
 def test_a_borrowed_context_run_into_one_name_gives_its_names_not_its_dates() -> None:
     names = analysis.analyse("did anything come out of it (Article 5, 2001)?").names
     assert "Article 5" in names and not any("2001" in n for n in names)
+
+
+def test_a_choice_between_two_names_by_time_is_read_with_the_event_each_is_dated_by() -> None:
+    q = analysis.analyse("Which country joined NATO earlier, Greece or Spain?")
+    assert q.options == (("Greece", "Greece joined NATO"), ("Spain", "Spain joined NATO"))
+    assert q.order == "first"
+    assert analysis.analyse("Who invoked Article 4 more recently: Turkey or Estonia?").order == (
+        "latest"
+    )
+    # No time to choose by: a plain yes/no question about two states.
+    assert not analysis.analyse("Did Estonia or Latvia invoke Article 4 in 2025?").options

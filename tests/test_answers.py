@@ -822,3 +822,18 @@ def test_a_count_is_not_owned_by_names_that_only_place_it(nato: Assistant) -> No
         },
     ]
     assert nato.ask("how many died?", history).answer.startswith("Two people.")
+
+
+@pytest.mark.parametrize(
+    ("question", "chosen"),
+    [
+        ("Did Greece or Spain join NATO first?", "Greece."),
+        ("Which joined NATO later, Finland or Sweden?", "Sweden."),
+        ("Who was Secretary General first, Robertson or Rasmussen?", "Robertson."),
+    ],
+)
+def test_a_choice_between_two_names_by_time_dates_each_and_names_one(
+    nato: Assistant, question: str, chosen: str
+) -> None:
+    answer = nato.ask(question)
+    assert answer.answer.startswith(chosen) and len(answer.citations) >= 1, answer.answer
