@@ -305,8 +305,9 @@ _EVERYDAY = [
     ),
     (r"\bpreceded\b", "was the predecessor of"),
     (
-        r"\bwho did ((?:\w+\s+){0,3}?\w+) (?:replace|succeed|take over from)\s*\??\s*$",
-        r"who was the predecessor of \1?",
+        r"\bwho did ((?:\w+\s+){0,3}?\w+) (?:replace|succeed|take over from)"
+        r"(\s*\([^()]*\))?\s*\??\s*$",  # a follow-up's borrowed names kept
+        r"who was the predecessor of \1\2?",
     ),
     (r"\b(?:replaced|took over from)\b(?= \w)", "succeeded"),
     (r"\b(?:ran|led|headed) (?:NATO|the alliance)\b", "was Secretary General"),

@@ -224,6 +224,8 @@ def _type_match(
         # A year a follow-up borrowed places it, but does not rule out the date it asks
         # for ("when did he take office?" after a question about 2025).
         return 0.0
+    if kind == "person" and _reversed(question.text, quote):
+        return 0.0
     if kind == "person":
         # The office asked for is the first the question names: "the ambassador who
         # handed the request to the Secretary General" asks for an ambassador.
@@ -291,6 +293,25 @@ def _type_match(
         told = not text.term_set(quote).isdisjoint(question.manner)
         return 1.0 if told and _MANNER.search(quote) else 0.5
     return 0.5
+
+
+_RELATION_ASKED = re.compile(r"\b(predecessor|successor) of (?:\w+ )?(\w+)", re.IGNORECASE)
+
+
+def _reversed(question: str, sentence: str) -> bool:
+    """True when the sentence holds the asked relation the other way round: "Who was the
+    predecessor of Stoltenberg?" is not answered by "Stoltenberg was the predecessor of
+    Rutte" or "Rutte took office, succeeding Stoltenberg"."""
+    asked = _RELATION_ASKED.search(question)
+    if asked is None:
+        return False
+    relation, name = asked.group(1).lower(), re.escape(asked.group(2))
+    holds = re.search(rf"\b{name}\b[^.;]*?\b(?:was|is|as) the {relation} of\b", sentence, re.I)
+    if relation == "predecessor":
+        other = re.search(rf"\bsucceed(?:s|ed|ing)\s+(?:\w+\s+)?{name}\b", sentence, re.I)
+    else:
+        other = re.search(rf"\b{name}\b[^.;]*?\bsucceed(?:s|ed|ing)\s+(?!by\b)", sentence, re.I)
+    return bool(holds or other)
 
 
 def _date_bounds(question: Question) -> str:

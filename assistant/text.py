@@ -11,7 +11,7 @@ from functools import lru_cache
 
 # Raised whenever `terms` would turn the same text into other terms: an index of terms
 # written before then is rebuilt rather than searched with a vocabulary it does not share.
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 
 STOPWORDS = frozenset(
     """
@@ -46,6 +46,8 @@ def stem(word: str) -> str:
         ("s", 3),
     ):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "ed" and word.endswith("ceed"):
+                break  # succeed, proceed: the verb itself, as "succeeding" is
             word = word[: -len(suffix)]
             break
     # A noun made from a verb meets the verb: decision ~ decide, invasion ~ invade.

@@ -837,3 +837,17 @@ def test_a_choice_between_two_names_by_time_dates_each_and_names_one(
 ) -> None:
     answer = nato.ask(question)
     assert answer.answer.startswith(chosen) and len(answer.citations) >= 1, answer.answer
+
+
+def test_a_predecessor_or_successor_is_read_the_right_way_round(nato: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Who was NATO Secretary General in 2025?"},
+        {"role": "assistant", "content": "Mark Rutte. He took office on 1 October 2024."},
+    ]
+    answer = nato.ask("and who did he take over from?", history).answer
+    assert first_sentence(answer).startswith("Jens Stoltenberg"), answer
+    answer = nato.ask("Who succeeded Stoltenberg?").answer
+    assert first_sentence(answer).startswith("Mark Rutte"), answer
+    # "Stoltenberg was the predecessor of Rutte" names Stoltenberg's successor, not his
+    # predecessor, whom no source names.
+    assert nato.ask("Who was the predecessor of Stoltenberg?").refused

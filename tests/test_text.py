@@ -130,3 +130,7 @@ def test_a_count_of_the_harmed_counts_people_when_no_noun_says_so() -> None:
     assert text.focus_noun("how many died?") == "people"
     assert text.focus_noun("How many were injured in the strike?") == "people"
     assert text.focus_noun("How many soldiers died?") == "soldiers"
+
+
+def test_a_verb_in_ceed_meets_its_forms() -> None:
+    assert text.stem("succeed") == text.stem("succeeding") == text.stem("succeeds")
