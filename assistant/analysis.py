@@ -318,6 +318,8 @@ _EVERYDAY = [
     (r"\b(take|takes|took) over\b(?=\s*(?:as\b|in\b|on\b|at\b|after\b|\?|$))", r"\1 office"),
     # An event by the name people give it, dated the sources' way.
     (r"\b(?:the )?9/11(?: terror(?:ist)?)?(?: attacks?)?(?!\w)", "the 11 September 2001 attacks"),
+    # "Eastern Sentry = Article 5?": chat shorthand for "is".
+    (r"(?<=\w)\s*=\s*(?=\w)", " is "),
     # People by nationality, for their state: "When did the Finns join?"
     (r"\b(?:the )?Finns\b", "Finland"),
     (r"\b(?:the )?Swedes\b", "Sweden"),
@@ -930,6 +932,8 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
         return "list", plural
     if first in _YES_NO_OPENERS or re.match(r"(is it true|true or false|was there)\b", lowered):
         return "yes-no", ""
+    if _declared(doc, lowered):
+        return "yes-no", ""
     if re.search(_KIND_PATTERNS["reason"], lowered):
         return "reason", ""
     opening = re.match(r"((?:\w+ ){0,3})when\b", lowered)
@@ -970,6 +974,24 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     ):
         return "definition", ""
     return "other", ""
+
+
+_WH = re.compile(r"\b(who|whom|whose|what|when|where|why|how|which|wat|whats|whos)\b")
+
+
+def _declared(doc: Any, lowered: str) -> bool:
+    """True for a statement put as a question: "so Poland invoked Article 5?", "Eastern
+    Sentry is an Article 5 operation?" (what follows the question mark is an aside)."""
+    asked, mark, _ = lowered.partition("?")
+    if not mark or _WH.search(asked) or re.search(r"\bor\b", asked):
+        return False
+    # A finite verb with its subject: not "Article 4 consultations, explained?".
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.head.tag_ in ("VBZ", "VBD", "VBP")
+        and t.head.idx < len(asked)
+        for t in doc
+    )
 
 
 # Words that make a question ask for a judgement: "Was Poland right to ...?"

@@ -515,3 +515,11 @@ def test_a_choice_between_two_names_by_time_is_read_with_the_event_each_is_dated
     )
     # No time to choose by: a plain yes/no question about two states.
     assert not analysis.analyse("Did Estonia or Latvia invoke Article 4 in 2025?").options
+
+
+def test_a_statement_put_as_a_question_asks_yes_or_no() -> None:
+    assert analysis.analyse("NATO has 32 members?").kind == "yes-no"
+    assert analysis.analyse("eastern sentry = article 5?? thats what i read").kind == "yes-no"
+    # A wh-word or a choice asks something else.
+    assert analysis.analyse("Poland invoked Article 4 in 2025, why?").kind == "reason"
+    assert analysis.analyse("Article 4 meaning?").kind != "yes-no"

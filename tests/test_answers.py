@@ -851,3 +851,17 @@ def test_a_predecessor_or_successor_is_read_the_right_way_round(nato: Assistant)
     # "Stoltenberg was the predecessor of Rutte" names Stoltenberg's successor, not his
     # predecessor, whom no source names.
     assert nato.ask("Who was the predecessor of Stoltenberg?").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("so poland invoked article 5 in 2025?", "No."),
+        ("eastern sentry = article 5?? saw that online", "No."),
+        ("Turkey asked for Article 4 five times?", "Yes."),
+    ],
+)
+def test_a_statement_put_as_a_question_is_answered_yes_or_no(
+    nato: Assistant, question: str, said: str
+) -> None:
+    assert nato.ask(question).answer.startswith(said)
