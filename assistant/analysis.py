@@ -928,7 +928,9 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     asked = any(t.lower_ in ("which", "what") for t in before) and not any(
         t.pos_ in ("VERB", "AUX") for t in before
     )
-    if plural and (asked or re.match(r"(list|name|enumerate|give me|tell me)\b", lowered)):
+    # "Who are the eight countries that ...?" asks for them as surely as "which".
+    named = re.match(r"(?:who|what|which) (?:are|were) (?:all )?the\b", lowered)
+    if plural and (asked or named or re.match(r"(list|name|enumerate|give me|tell me)\b", lowered)):
         return "list", plural
     if first in _YES_NO_OPENERS or re.match(r"(is it true|true or false|was there)\b", lowered):
         return "yes-no", ""

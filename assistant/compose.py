@@ -1058,7 +1058,8 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
                 items[_key(item)] = (item, first)
         # Complete when it says how many of the very things asked for there are, and
         # names as many: "The 12 founding members are ..." for "Name the founding members".
-        if q.focus and len(items) in text.counts_of(q.focus, first.quote):
+        # So is an enumeration of as many as the question itself says there are.
+        if q.focus and len(items) in [*text.counts_of(q.focus, first.quote), *asked]:
             adding = []
     # Other sentences add the items they are about (the name that opens them).
     for cand in adding:

@@ -865,3 +865,14 @@ def test_a_statement_put_as_a_question_is_answered_yes_or_no(
     nato: Assistant, question: str, said: str
 ) -> None:
     assert nato.ask(question).answer.startswith(said)
+
+
+def test_who_are_the_n_things_is_a_list_of_as_many_as_the_question_says(
+    nato: Assistant,
+) -> None:
+    answer = nato.ask("who were the eight allies that asked for art 4 when russia invaded ukraine")
+    listed = first_sentence(answer.answer)
+    for ally in ("Bulgaria", "Czech", "Estonia", "Latvia", "Lithuania", "Poland", "Romania"):
+        assert ally in listed, answer.answer
+    # Eight named, the list is complete: no ninth from another occasion.
+    assert "Slovakia" in listed and "Turkey" not in listed, answer.answer
