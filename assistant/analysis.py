@@ -857,11 +857,11 @@ _ASKS = (
 
 # A clause before the question itself: "If an ally invokes Article 4, does that ...".
 def _trimmed(span: Any) -> Entity:
-    """An entity without the order word or adverb the model let into it: "Article 5 first"
-    is Article 5."""
+    """An entity without the order word, adverb or verb the model let into it: "Article 5
+    first" and "Article 5 say" are Article 5."""
     end = span.end
     while end - 1 > span.start and (
-        span.doc[end - 1].pos_ == "ADV" or span.doc[end - 1].lower_ in ("first", "last")
+        span.doc[end - 1].pos_ in ("ADV", "VERB") or span.doc[end - 1].lower_ in ("first", "last")
     ):
         end -= 1
     kept = span.doc[span.start : end]

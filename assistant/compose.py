@@ -187,13 +187,14 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         )
     if q.kind == "definition" and q.names and not q.manner:
         # "What is Article 4?": the sentence that says what it is (not "How does ... ?").
-        # A defining sentence may rank lower than ones that merely mention the name.
+        # A defining sentence may rank far lower than ones that merely mention the name,
+        # which are many when the name is the corpus's subject.
         defining = [
             c
-            for c in ranked[:20]
-            if c.score >= 0.4 * ranked[0].score
+            for c in ranked
+            if c.score >= 0.15 * ranked[0].score
             and c.features["hedged"] < 1.0
-            and _defines(_defined(q), c.quote)
+            and _defines(defined(q), c.quote)
         ]
         if defining:
             return defining[0]
@@ -217,7 +218,7 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     return best
 
 
-def _defined(q: Question) -> str:
+def defined(q: Question) -> str:
     """The name a definition question asks about: the head of "NATO Article 4" is
     Article 4, NATO only says whose it is."""
     for name, after in zip(q.names, q.names[1:], strict=False):
@@ -246,12 +247,14 @@ def _says_first(q: Question, sentence: str) -> bool:
 
 def _defines(name: str, sentence: str) -> bool:
     """True when the sentence opens with the name and says what it is: 'Article 4 is a
-    duty to consult ...', 'Article 4 of the North Atlantic Treaty reads ...'."""
+    duty to consult ...', 'Article 4 of the North Atlantic Treaty reads ...', 'Article 5,
+    in paraphrase, treats ...'."""
     name = short_name(name).removeprefix("the ")
     return bool(
         re.match(
-            rf"(?:the\s+)?{re.escape(name)}\b[^,.;]{{0,45}}?\b(?:is|are|means|says|"
-            r"reads|provides|states|requires|sets out)\b(?! not\b)",
+            rf"(?:the\s+)?{re.escape(name)}\b[^,.;]{{0,45}}?(?:,[^,.;]{{1,30}},\s*)?\b(?:is|are|means|"
+            r"says|reads|provides|states|requires|sets out|treats|commits|obliges|declares)\b"
+            r"(?! not\b)",
             sentence,
             re.IGNORECASE,
         )

@@ -528,6 +528,10 @@ class ExtractiveGenerator:
             # in another document than the event: across more documents than an answer's
             # passages.
             passages = _merged(passages, search(q.text, 16))
+        if q.kind == "definition" and q.names and not q.manner and search:
+            # The name alone finds the passages about it, where its definition is, when
+            # the question's other words ("what is ... of NATO") find every passage.
+            passages = _merged(passages, search(compose.defined(q), 16))
         if q.occasions and search is not None:
             q = dataclasses.replace(q, sides=self._occasions(q, search))
         ranked = self.candidates(q, passages)

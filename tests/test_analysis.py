@@ -523,3 +523,7 @@ def test_a_statement_put_as_a_question_asks_yes_or_no() -> None:
     # A wh-word or a choice asks something else.
     assert analysis.analyse("Poland invoked Article 4 in 2025, why?").kind == "reason"
     assert analysis.analyse("Article 4 meaning?").kind != "yes-no"
+
+
+def test_a_verb_the_model_let_into_a_name_is_left_out() -> None:
+    assert analysis.analyse("What does Article 5 say?").names == ["Article 5"]
