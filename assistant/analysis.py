@@ -954,6 +954,11 @@ def _kind(doc: Any, lowered: str) -> tuple[str, str]:
     last = re.search(r"\b(who|whom|when|where)\s*\??\s*(?:\([^()]*\))?\W*$", lowered)
     if last:
         return {"when": "date", "where": "place"}.get(last.group(1), "person"), ""
+    if re.match(
+        r"what (?:did|does|do|has|have|had|will|would|should|can|could) .+\bdo(?:ne)?\b", lowered
+    ):
+        # "What did SACEUR do at the meeting?" asks for an act, not for who SACEUR was.
+        return ("outcome" if re.search(_KIND_PATTERNS["outcome"], lowered) else "other"), ""
     if re.match(r"(who|whom|whose)\b", first) or (
         re.match(r"(which|what|name)\b", first) and _role_asked(doc)
     ):

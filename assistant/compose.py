@@ -176,6 +176,14 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
     if q.kind == "date" and not q.order:
         # The most precise date among sentences nearly as good as the best.
         near = [c for c in good if c.score >= 0.8 * good[0].score]
+        if good[0].features["type_match"] < 1.0:
+            # None of the best tells the act asked about ("meet"): one that does, not far
+            # below, dates it rather than the event that led to it.
+            near += [
+                c
+                for c in good
+                if c.features["type_match"] >= 1.0 and c.score >= 0.6 * good[0].score
+            ]
         return max(
             near,
             key=lambda c: (

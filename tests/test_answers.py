@@ -894,3 +894,14 @@ def test_what_is_x_finds_the_defining_sentence_among_many_that_name_x(
     # Nearly every passage names Article 4 and Article 5; the name alone finds the
     # passages about it, and the sentence that says what it is leads.
     assert nato.ask(question).answer.startswith(opening)
+
+
+def test_what_someone_did_is_an_act_not_who_they_were(nato: Assistant) -> None:
+    answer = nato.ask("What did SACEUR do at the Council meeting Estonia asked for?").answer
+    assert "briefed" in first_sentence(answer), answer
+
+
+def test_when_a_meeting_followed_an_event_the_meeting_is_dated(nato: Assistant) -> None:
+    # The best sentences date the shoot-down; the one that tells the meeting dates it.
+    answer = nato.ask("When did NATO ambassadors meet after Syria downed the Turkish jet in 2012?")
+    assert answer.answer.startswith("26 June 2012"), answer.answer
