@@ -178,6 +178,10 @@ _SHORTHAND = {
     "sg": "Secretary General",
     "sec-gen": "Secretary General",
     "sec gen": "Secretary General",
+    "wwii": "World War II",
+    "ww2": "World War II",
+    "wwi": "World War I",
+    "ww1": "World War I",
     "secgen": "Secretary General",
     "secgens": "Secretaries General",
     "sec gens": "Secretaries General",
@@ -837,9 +841,7 @@ def _analyse(question: str) -> Question:
             t.tag_ == "VBD" or (t.tag_ == "VBN" and any(c.lower_ == "have" for c in t.children))
             for t in main_doc
         ),
-        bridge=(_bridge(doc) or _topic(spelled))
-        if kind not in ("list", "comparison") and not inner
-        else (),
+        bridge=_described(doc, spelled) if kind not in ("list", "comparison") and not inner else (),
         # Which occasion came before or after: asked as a time or as the occasion itself.
         relative=_relative(spelled) if kind in ("date", "other", "definition", "name") else (),
         setting=_setting(spelled, entities) if kind in ("yes-no", "number") else (),
@@ -1320,7 +1322,9 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
     bare = first.lower_ in ("who", "whom") or (
         first.lower_ in ("what", "which") and first.dep_ != "det"
     )
-    if bare and any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc) and not stranded:
+    # "the country whose airspace ...": a subject described by something of its own.
+    whose = any(t.lower_ == "whose" for t in doc[1:])
+    if bare and any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc) and not (stranded or whose):
         return ()  # "Who was the official who ...?" asks for the described subject itself
     for head in doc:
         if head.pos_ not in ("NOUN", "PROPN"):
@@ -1359,18 +1363,53 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             ]
             if asks_with_do and bare_verb:
                 end = bare_verb[0] - 1
-            said = doc[head.left_edge.i : end + 1].text
+            # "The PM who said X made the request with which president?": the model may run
+            # the clause on to the question's own verb, the one that holds the wh-word.
+            asking = [
+                t
+                for t in doc[clause.i + 1 : end + 1]
+                if t.pos_ in ("VERB", "AUX")
+                and any(w.lower_ in ("which", "what", "whom") for w in t.subtree)
+                and not any(w.lower_ in ("which", "what", "whom") for w in clause.lefts)
+            ]
+            if asking:
+                end = asking[-1].i - 1
+            # "In what year did the official who ...": the description starts after the
+            # question's own words.
+            left = head.left_edge.i
+            for t in doc[left : head.i]:
+                if t.pos_ in ("AUX", "ADP") or t.lower_ in ("what", "which", "who"):
+                    left = t.i + 1
+            said = doc[left : end + 1].text
             rest = [t.text_with_ws for t in doc[clause.left_edge.i + 1 : end + 1]]
-            if clause.left_edge.lower_ not in ("who", "that", "which"):
+            opener = clause.left_edge.lower_
+            if opener not in ("who", "that", "which", "whose"):
                 return ()
-            noun = doc[head.left_edge.i : head.i + 1].text
+            noun = doc[left : head.i + 1].text
             noun = re.sub(r"^(the|a|an|this|that)\s+", "", noun, flags=re.IGNORECASE)
             asked = re.sub(r"^['’]s\b", "has", "".join(rest).strip())  # "that's asked"
+            owner = doc[clause.left_edge.i - 1] if clause.left_edge.i else head
+            if opener == "whose" and owner.pos_ in ("NOUN", "PROPN"):
+                # "the country whose airspace MiGs entered" -> "Which country's airspace
+                # MiGs entered?" (the model may hang the clause on a noun further left).
+                said = doc[owner.left_edge.i : end + 1].text
+                noun = re.sub(r"^(the|a|an)\s+", "", doc[owner.left_edge.i : owner.i + 1].text)
+                return said, f"Which {noun}'s {asked}?"
             return said, f"Which {noun} {asked}?"
         if subject and person and any(c.dep_ == "poss" for c in head.children):
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"
     return ()
+
+
+def _described(doc: Any, question: str) -> tuple[str, str] | tuple[()]:
+    """A subject described rather than named, inside the question or before it; a subject
+    described by something of its own ("the country whose PM ...") that stands before the
+    question is read as such."""
+    inside = _bridge(doc)
+    if inside and re.search(r"\bwhose\b", inside[0], re.IGNORECASE):
+        return _topic(question) or inside
+    return inside or _topic(question)
 
 
 def _topic(question: str) -> tuple[str, str] | tuple[()]:

@@ -279,6 +279,14 @@ def _fits_date(cand: Candidate, at: int) -> float:
     return 0.5 if any(d // 10000 == at // 10000 for d in dates) else 0.0
 
 
+# A question for when something ended.
+_ENDING = re.compile(
+    r"\b(leave|left|leaving|step(?:ped)? down|end(?:ed|s)?|finish(?:ed)?|retire[ds]?|"
+    r"until when|out of office)\b",
+    re.IGNORECASE,
+)
+
+
 def span(q: Question, cand: Candidate) -> str:
     """The short direct answer inside the sentence: a name, date, number or stretch."""
     kind = q.kind
@@ -293,6 +301,15 @@ def span(q: Question, cand: Candidate) -> str:
             found.sort(key=lambda f: not _titled_as(q, f, cand.quote))
         return found[0] if found else ""
     if kind == "date":
+        if _ENDING.search(own_words(q.text)):
+            # "When did he leave office?" against "from 2014 until 30 September 2024".
+            ends = [
+                d
+                for d in text.date_mentions(cand.quote)
+                if re.search(rf"\b(?:until|till|to|through)\s+{re.escape(d)}", cand.quote)
+            ]
+            if ends:
+                return ends[0]
         asked = text.fold(q.text)
         found = [d for d in text.event_dates(cand.quote) if text.fold(d) not in asked]
         found = found or cand.named(WANTED["date"], q)

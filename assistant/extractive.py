@@ -777,6 +777,13 @@ class ExtractiveGenerator:
         if not name:
             return None
         outer = analysis.analyse(q.text.replace(described, name))
+        dates = text.date_mentions(described)
+        if dates and outer.kind == "person" and analysis.ROLE_NOUNS.search(outer.text):
+            # An office asked of the named subject is held at the description's time:
+            # "the prime minister of the country whose airspace drones violated in
+            # September 2025" is Poland's as of then.
+            named = f"{name} ({', '.join(dates)})"
+            outer = analysis.analyse(q.text.replace(described, named))
         ranked = self.candidates(outer, search(outer.text, 8))
         if not ranked or not self._answers(outer, ranked, outer.text):
             return None

@@ -527,3 +527,13 @@ def test_a_statement_put_as_a_question_asks_yes_or_no() -> None:
 
 def test_a_verb_the_model_let_into_a_name_is_left_out() -> None:
     assert analysis.analyse("What does Article 5 say?").names == ["Article 5"]
+
+
+def test_a_subject_described_by_whose_is_asked_for_by_its_own_question() -> None:
+    q = analysis.analyse(
+        "Who was prime minister of the country whose airspace Russian drones violated?"
+    )
+    assert q.bridge == (
+        "the country whose airspace Russian drones violated",
+        "Which country's airspace Russian drones violated?",
+    )

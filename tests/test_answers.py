@@ -905,3 +905,22 @@ def test_when_a_meeting_followed_an_event_the_meeting_is_dated(nato: Assistant) 
     # The best sentences date the shoot-down; the one that tells the meeting dates it.
     answer = nato.ask("When did NATO ambassadors meet after Syria downed the Turkish jet in 2012?")
     assert answer.answer.startswith("26 June 2012"), answer.answer
+
+
+def test_a_subject_described_by_something_of_its_own_is_named_first(nato: Assistant) -> None:
+    asked = (
+        "What's the name of the prime minister of the country whose airspace three "
+        "Russian MiG-31s entered near Vaindloo Island in 2025?"
+    )
+    assert nato.ask(asked).answer.startswith("Kristen Michal"), nato.ask(asked).answer
+    # The description runs up to the question's own verb, and "WWII" is World War II.
+    asked = (
+        "The Polish PM who said in Sept 2025 that Poland was closer to open conflict than "
+        "at any time since WWII made the Article 4 request jointly with which president?"
+    )
+    assert "Nawrocki" in first_sentence(nato.ask(asked).answer)
+
+
+def test_when_something_ended_is_the_end_of_its_span(nato: Assistant) -> None:
+    answer = nato.ask("Until when was Stoltenberg Secretary General?").answer
+    assert answer.startswith("30 September 2024"), answer
