@@ -392,7 +392,9 @@ _KIND_PATTERNS = {
     r"as a result|later|afterwards)\b|"
     # "What did the leaders announce?": a step taken, as the sources tell it.
     r"^what (?:\w+ )?(?:did|does|do|have|has|had|was|were) (?:\w+ ){0,4}?(?:announce|launch|"
-    r"decide|agree|approve|deploy|set up)(?:d|ed)?(?: on| to)?\W*(?:\s|$)",
+    r"decide|agree|approve|deploy|set up)(?:d|ed|ing)?(?: on| to)?\W*(?:\s|$)|"
+    # "What did NATO do because of that?"
+    r"^what (?:did|does|do|would|will) .+\bbecause of (?:that|it|this|them)\b",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
     "place": r"\bwhere\b|\b(which|what) (?:(?:was|is|were|are) the (?:first|last|latest|only|"
     r"newest|next|most recent|\d+(?:st|nd|rd|th)) )?(city|place|town|village|island|base|airport|"

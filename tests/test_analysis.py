@@ -537,3 +537,8 @@ def test_a_subject_described_by_whose_is_asked_for_by_its_own_question() -> None
         "the country whose airspace Russian drones violated",
         "Which country's airspace Russian drones violated?",
     )
+
+
+def test_what_was_done_because_of_an_event_asks_for_the_outcome() -> None:
+    assert analysis.analyse("What did NATO end up deploying because of that?").kind == "outcome"
+    assert analysis.analyse("What did the allies do because of it?").kind == "outcome"
