@@ -745,6 +745,9 @@ def _analyse(question: str) -> Question:
         and len(match.group(1).split()) >= 3  # "..., and when was it?" names no event
         # "Did Turkey invoke it during the 1991 Gulf War?": the year places the event.
         and not (kind == "yes-no" and text.years(match.group(1)))
+        # "... when it was announced": the event is the question's own subject, not
+        # another to be dated first.
+        and not re.match(r"\s*(it|they|he|she|this|these|those)\b", match.group(1), re.I)
     ):
         inner = match.group(1).strip(" ?.")
         outer = spelled[: match.start()].strip()

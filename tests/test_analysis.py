@@ -542,3 +542,9 @@ def test_a_subject_described_by_whose_is_asked_for_by_its_own_question() -> None
 def test_what_was_done_because_of_an_event_asks_for_the_outcome() -> None:
     assert analysis.analyse("What did NATO end up deploying because of that?").kind == "outcome"
     assert analysis.analyse("What did the allies do because of it?").kind == "outcome"
+
+
+def test_a_time_clause_about_the_questions_own_subject_is_no_inner_event() -> None:
+    asked = "Which commander stood next to Rutte when it was announced?"
+    assert not analysis.analyse(asked).inner
+    assert analysis.analyse("Who was Secretary General when Poland first invoked it?").inner
