@@ -1329,8 +1329,10 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
     )
     # "the country whose airspace ...": a subject described by something of its own.
     whose = any(t.lower_ == "whose" for t in doc[1:])
-    if bare and any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc) and not (stranded or whose):
-        return ()  # "Who was the official who ...?" asks for the described subject itself
+    # "Who was the official who ...?" asks for the described subject itself; "Who was
+    # president of the country that ...?" for something of it.
+    itself = bare and any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc)
+    itself = itself and not (stranded or whose)
     for head in doc:
         if head.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -1345,6 +1347,8 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             and (head.dep_ not in ("nsubj", "nsubjpass") or c.right_edge.i < head.head.i)
         ]
         if relcl:
+            if itself and (head.dep_ == "ROOT" or head.head.dep_ == "ROOT"):
+                return ()
             clause = relcl[0]
             end = clause.right_edge.i
             # The subject runs up to its verb, even where the model cut the clause short
@@ -1401,7 +1405,7 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
                 noun = re.sub(r"^(the|a|an)\s+", "", doc[owner.left_edge.i : owner.i + 1].text)
                 return said, f"Which {noun}'s {asked}?"
             return said, f"Which {noun} {asked}?"
-        if subject and person and any(c.dep_ == "poss" for c in head.children):
+        if subject and person and not itself and any(c.dep_ == "poss" for c in head.children):
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"
     return ()

@@ -548,3 +548,13 @@ def test_a_time_clause_about_the_questions_own_subject_is_no_inner_event() -> No
     asked = "Which commander stood next to Rutte when it was announced?"
     assert not analysis.analyse(asked).inner
     assert analysis.analyse("Who was Secretary General when Poland first invoked it?").inner
+
+
+def test_who_was_an_office_of_a_described_subject_names_the_subject_first() -> None:
+    q = analysis.analyse("Who was president of the country that made the eighth request?")
+    assert q.bridge == (
+        "the country that made the eighth request",
+        "Which country made the eighth request?",
+    )
+    # "Who was the official who ...?" asks for the described subject itself.
+    assert not analysis.analyse("Who was the official who announced Eastern Sentry?").bridge
