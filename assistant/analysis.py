@@ -1003,6 +1003,7 @@ def _declared(doc: Any, lowered: str) -> bool:
     return any(
         t.dep_ in ("nsubj", "nsubjpass")
         and t.head.tag_ in ("VBZ", "VBD", "VBP")
+        and t.head.dep_ == "ROOT"  # not "the one that joined before it?"
         and t.head.idx < len(asked)
         for t in doc
     )

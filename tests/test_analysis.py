@@ -558,3 +558,7 @@ def test_who_was_an_office_of_a_described_subject_names_the_subject_first() -> N
     )
     # "Who was the official who ...?" asks for the described subject itself.
     assert not analysis.analyse("Who was the official who announced Eastern Sentry?").bridge
+
+
+def test_a_noun_phrase_with_a_clause_is_no_statement_put_as_a_question() -> None:
+    assert analysis.analyse("And the one that joined before it?").kind != "yes-no"
