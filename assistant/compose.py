@@ -175,15 +175,15 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         return max(good, key=lambda c: (_fits_date(c, at), c.score))
     if q.kind == "date" and not q.order:
         # The most precise date among sentences nearly as good as the best.
-        near = [c for c in good if c.score >= 0.8 * good[0].score]
-        if good[0].features["type_match"] < 1.0:
-            # None of the best tells the act asked about ("meet"): one that does, not far
-            # below, dates it rather than the event that led to it.
-            near += [
-                c
-                for c in good
-                if c.features["type_match"] >= 1.0 and c.score >= 0.6 * good[0].score
-            ]
+        # When none of the best tells the act asked about ("meet"), one that does, not
+        # far below, dates it rather than the event that led to it.
+        untyped = good[0].features["type_match"] < 1.0
+        near = [
+            c
+            for c in good
+            if c.score >= 0.8 * good[0].score
+            or (untyped and c.features["type_match"] >= 1.0 and c.score >= 0.6 * good[0].score)
+        ]
         return max(
             near,
             key=lambda c: (
@@ -197,12 +197,13 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         # "What is Article 4?": the sentence that says what it is (not "How does ... ?").
         # A defining sentence may rank far lower than ones that merely mention the name,
         # which are many when the name is the corpus's subject.
+        name = defined(q)
         defining = [
             c
             for c in ranked
             if c.score >= 0.15 * ranked[0].score
             and c.features["hedged"] < 1.0
-            and _defines(defined(q), c.quote)
+            and _defines(name, c.quote)
         ]
         if defining:
             return defining[0]
@@ -889,6 +890,8 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
     counted = re.search(rf"\bhow many\b[^?]*?\b{re.escape(q.focus or '')}\b", q.text, re.I)
     # A preamble ("Filing on the Vaindloo incursion. How many ...?") sets the scene only.
     asked_from = len(q.text) - len(analysis.main_question(q.text))
+    # Names a follow-up borrowed from earlier turns stand after its own words.
+    borrowed_from = len(own_words(q.text))
     owners = [
         e.text
         for e in q.entities
@@ -899,7 +902,7 @@ def counting(q: Question, lead: Candidate, ranked: Sequence[Candidate], sources:
         # "... the night the Russian drones came": the occasion, not whose figure.
         and e.text not in q.setting
         # Names a follow-up borrowed from earlier turns place it; they own no figure.
-        and e.end <= len(own_words(q.text))
+        and e.end <= borrowed_from
     ]
     if q.names:
         # A figure for another subject's event ("33 soldiers" killed in Idlib) does not

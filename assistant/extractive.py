@@ -738,10 +738,7 @@ class ExtractiveGenerator:
         said = text.elapsed(start, end, unit) if start != end else None
         if said is None:
             return None
-        sources = compose.Sources()
-        same = one.quote == other.quote
-        events = [sources.sentence(c) for c in ([one] if same else [one, other])]
-        return sources.draft([said[0].upper() + said[1:] + ".", *events])
+        return _led(said[0].upper() + said[1:] + ".", one, other)
 
     def _chosen(self, q: Question, search: Search) -> Draft | None:
         """'Which country joined NATO earlier, Greece or Spain?': date each name's event,
@@ -757,9 +754,7 @@ class ExtractiveGenerator:
         if when == then:
             return None
         name = one if (when > then) == (q.order == "latest") else other
-        sources = compose.Sources()
-        events = [sources.sentence(c) for c in ([first] if first is second else [first, second])]
-        return sources.draft([f"{name}.", *events])
+        return _led(f"{name}.", first, second)
 
     def _bridged(self, q: Question, search: Search) -> Draft | None:
         """'The NATO chief who unveiled Eastern Sentry used to be prime minister of which
@@ -860,6 +855,14 @@ class ExtractiveGenerator:
             return refusal()
         held = self._holder(outer, ranked, search, at=when)
         return held or compose.answer(outer, ranked, at=when, event=event)
+
+
+def _led(lead: str, one: Candidate, other: Candidate) -> Draft:
+    """A direct answer worked out from two sentences, then each sentence cited (once, when
+    both are the same)."""
+    sources = compose.Sources()
+    cited = [one] if one.quote == other.quote else [one, other]
+    return sources.draft([lead, *(sources.sentence(c) for c in cited)])
 
 
 def _later(sentence: str, after: int) -> int:
