@@ -1086,12 +1086,32 @@ def _role_asked(doc: Any) -> bool:
     return False
 
 
+def _root(doc: Any) -> Any:
+    """The main verb. 'Does invoking Article 4 oblige NATO ...?' may be parsed with the
+    gerund that is its subject as the root and the real verb as a clause under it; 'Is it
+    true that ...?' asks of the clause."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    verbs = [c for c in root.children if c.dep_ == "ccomp" and c.pos_ == "VERB"]
+    if root.tag_ == "VBG" and any(
+        c.dep_ == "aux" and c.lemma_ == "do" and c.i < root.i for c in root.children
+    ):
+        return verbs[0] if verbs else root
+    # "Is it true that Article 5 has been invoked ...?" asserts the clause.
+    if root.lemma_ == "be" and any(
+        c.dep_ == "acomp" and c.lemma_.lower() in _REPORTING for c in root.children
+    ):
+        return verbs[0] if verbs else root
+    return root
+
+
 def _predicate(doc: Any) -> tuple[str, ...]:
     """What a yes/no question asserts, as stems: its main verb (unless a bare 'be') and
     that verb's object or complement: 'Did NATO invoke Article 5?' -> invo, article, 5.
     A verb that only reports or asks ('I read that ...', '..., right?') hands over to the
     clause it governs."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    root = _root(doc)
     seen = 0
     while root is not None and root.lemma_.lower() in _REPORTING and seen < 3:
         inner = [c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl")]
@@ -1147,7 +1167,7 @@ _NO_ACT = frozenset("be have do count number total list name".split())
 
 def _act(doc: Any) -> tuple[str, ...]:
     """The main verb's stem and the stems of verbs that tell the same act."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    root = _root(doc)
     if root is not None and root.pos_ != "VERB":
         return ()
     if root is not None and root.lemma_.lower() == "do":
@@ -1300,6 +1320,22 @@ _RELATIVE_TO = re.compile(
     r"(?=,|\?|$|\s+and\b)",
     re.IGNORECASE,
 )
+
+
+_MEMBER = re.compile(
+    r"^(?:(?:and|so|but|then),?\s+)?(?:was|were|is|are)\s+(?P<who>[^?,]+?)\s+"
+    r"(?:one of|among|amongst|part of|included among)\s+(?P<rest>(?:the|\w+['’]s)\s+[^?]+?)\s*\??$",
+    re.IGNORECASE,
+)
+
+
+def membership(question: str) -> tuple[str, str] | tuple[()]:
+    """'Was Turkey one of the countries in the 2022 request?': the name asked about and
+    the list question that answers it ('List the countries in the 2022 request.')."""
+    found = _MEMBER.match(question.strip())
+    if not found:
+        return ()
+    return found.group("who"), f"List {found.group('rest')}."
 
 
 def _relative(question: str) -> tuple[str, str] | tuple[()]:

@@ -1090,7 +1090,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
         # Complete when it says how many of the very things asked for there are, and
         # names as many: "The 12 founding members are ..." for "Name the founding members".
         # So is an enumeration of as many as the question itself says there are.
-        if q.focus and len(items) in [*text.counts_of(q.focus, first.quote), *asked]:
+        if q.focus and len(items) in [*_stated_counts(q, first.quote), *asked]:
             adding = []
     # Other sentences add the items they are about (the name that opens them).
     for cand in adding:
@@ -1113,6 +1113,23 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     if len(used[0].quote.split()) <= 35:
         parts.append(sources.sentence(used[0]))
     return sources.draft(parts)
+
+
+# Nouns that all count states: "Eight allies ..." tells how many countries there are.
+_STATE_NOUNS = ("country", "state", "nation", "ally", "member")
+
+
+def _stated_counts(q: Question, sentence: str) -> list[int]:
+    """How many of the question's focus the sentence says there are. A count of states
+    in another noun for them counts when the sentence is of the occasion the question
+    dates ("the countries in the 2022 request" against "Eight allies requested in 2022");
+    undated, the eight may be one occasion's of many."""
+    focus = q.focus or ""
+    nouns: Sequence[str] = (focus,)
+    if text.stem(focus) in map(text.stem, _STATE_NOUNS) and q.years:
+        if all(year in sentence for year in q.years):
+            nouns = _STATE_NOUNS
+    return [n for noun in nouns for n in text.counts_of(noun, sentence)]
 
 
 # A question about what a statement or speaker told: "Which allies did the statement

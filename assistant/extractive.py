@@ -515,6 +515,10 @@ class ExtractiveGenerator:
             chosen = self._chosen(q, search)
             if chosen is not None:
                 return chosen
+        if q.kind == "yes-no" and search is not None and (among := analysis.membership(q.text)):
+            member = self._member(*among, passages, search)
+            if member is not None:
+                return member
         if q.inner and q.kind not in ("list", "comparison") and search is not None:
             return self._two_step(q, passages, search, own)
         if q.bridge and search is not None:
@@ -550,6 +554,24 @@ class ExtractiveGenerator:
         if search is not None and (held := self._holder(q, ranked, search)):
             return held
         return compose.answer(q, ranked)
+
+    def _member(
+        self, who: str, asked: str, passages: Sequence[Passage], search: Search
+    ) -> Draft | None:
+        """Whether `who` is among the items that the list question `asked` finds: yes or
+        no before the list itself; None when there is no list of two or more to tell."""
+        lq = analysis.analyse(asked)
+        if lq.kind != "list":
+            return None
+        ranked = self.candidates(lq, _merged(passages, search(lq.text, 16)))
+        if not ranked or not self._answers(lq, ranked, asked):
+            return None
+        listed = compose.answer(lq, ranked)
+        line = listed.answer.split(" [", 1)[0]
+        inside = compose.mentions(line, who)
+        if listed.refused or (not inside and len(re.findall(r", | and ", line)) < 2):
+            return None
+        return dataclasses.replace(listed, answer=("Yes. " if inside else "No. ") + listed.answer)
 
     def _sides(
         self, q: Question, passages: Sequence[Passage], search: Search

@@ -562,3 +562,17 @@ def test_who_was_an_office_of_a_described_subject_names_the_subject_first() -> N
 
 def test_a_noun_phrase_with_a_clause_is_no_statement_put_as_a_question() -> None:
     assert analysis.analyse("And the one that joined before it?").kind != "yes-no"
+
+
+def test_whether_one_is_among_a_group_is_asked_through_the_groups_list() -> None:
+    from assistant.analysis import membership
+
+    assert membership("Was Turkey one of the countries in the 2022 request?") == (
+        "Turkey",
+        "List the countries in the 2022 request.",
+    )
+    assert membership("Was Sweden among NATO's founding members?") == (
+        "Sweden",
+        "List NATO's founding members.",
+    )
+    assert membership("Was Turkey in NATO in 2003?") == ()

@@ -924,3 +924,43 @@ def test_a_subject_described_by_something_of_its_own_is_named_first(nato: Assist
 def test_when_something_ended_is_the_end_of_its_span(nato: Assistant) -> None:
     answer = nato.ask("Until when was Stoltenberg Secretary General?").answer
     assert answer.startswith("30 September 2024"), answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        # The gerund is the subject; the verb asked about is "oblige".
+        ("Does invoking Article 4 oblige NATO to take military action?", "No."),
+        # "Is it true that ...?" asks about the clause: "more than once" against "only once".
+        ("Is it true that Article 5 has been invoked more than once?", "No."),
+    ],
+)
+def test_yes_no_asks_of_the_main_verb_when_a_gerund_or_is_it_true_comes_first(
+    nato: Assistant, asked: str, said: str
+) -> None:
+    answer = nato.ask(asked).answer
+    assert answer.startswith(said), answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("Was Turkey one of the countries in the joint Article 4 request of February 2022?", "No."),
+        ("Was Sweden one of NATO's founding members?", "No."),
+        ("Is Iceland one of the founding members of NATO?", "Yes."),
+    ],
+)
+def test_whether_a_name_is_one_of_a_group_is_answered_from_the_groups_list(
+    nato: Assistant, asked: str, said: str
+) -> None:
+    answer = nato.ask(asked).answer
+    assert answer.startswith(said), answer
+    assert answer.count(",") >= 3, answer  # the list itself follows
+
+
+def test_an_enumeration_that_counts_allies_completes_a_list_of_countries(nato: Assistant) -> None:
+    # "Eight allies ...: A, B, ..." names as many countries as it counts: no ninth from
+    # another occasion.
+    answer = nato.ask("List the countries in the joint Article 4 request of February 2022.").answer
+    assert "Turkey" not in first_sentence(answer), answer
+    assert "Slovakia" in first_sentence(answer), answer
