@@ -1126,9 +1126,9 @@ def _stated_counts(q: Question, sentence: str) -> list[int]:
     undated, the eight may be one occasion's of many."""
     focus = q.focus or ""
     nouns: Sequence[str] = (focus,)
-    if text.stem(focus) in map(text.stem, _STATE_NOUNS) and q.years:
-        if all(year in sentence for year in q.years):
-            nouns = _STATE_NOUNS
+    of_states = text.stem(focus) in map(text.stem, _STATE_NOUNS)
+    if of_states and q.years and all(year in sentence for year in q.years):
+        nouns = _STATE_NOUNS
     return [n for noun in nouns for n in text.counts_of(noun, sentence)]
 
 
