@@ -1445,7 +1445,14 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
         if subject and person and not itself and any(c.dep_ == "poss" for c in head.children):
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"
+        # "What nationality is the current Secretary General?": the office's holder now.
+        if person and not itself and any(c.lower_ in _NOW for c in head.lefts):
+            said = doc[head.left_edge.i : head.i + 1].text
+            return said, f"Who is {said}?"
     return ()
+
+
+_NOW = frozenset({"current", "present", "incumbent", "sitting"})
 
 
 def _described(doc: Any, question: str) -> tuple[str, str] | tuple[()]:

@@ -299,7 +299,7 @@ def span(q: Question, cand: Candidate) -> str:
         if found and kind == "place":
             return _state_of(found[0], cand)
         if kind == "person":
-            found.sort(key=lambda f: not _titled_as(q, f, cand.quote))
+            found.sort(key=lambda f: -_titled_as(q, f, cand.quote))
         return found[0] if found else ""
     if kind == "date":
         if _ENDING.search(own_words(q.text)):
@@ -358,15 +358,21 @@ def _near_act(q: Question, sentence: str) -> Callable[[str], int]:
     return distance
 
 
-def _titled_as(q: Question, name: str, sentence: str) -> bool:
-    """True when the sentence gives the person the office the question asks for, right
-    before the name: 'SACEUR General Alexus Grynkewich' for "Who was SACEUR ...?"."""
-    asked = {m.group(0).lower() for m in analysis.ROLE_NOUNS.finditer(q.text)}
+def _titled_as(q: Question, name: str, sentence: str) -> int:
+    """How much of the office the question asks for the sentence gives the person, right
+    before the name: 'SACEUR General Alexus Grynkewich' for "Who was SACEUR ...?". The
+    whole office ("Secretary General") counts for more than a word of it ("General")."""
+    words = r"(?:" + analysis.ROLE_NOUNS.pattern + r")"
+    asked = {m.group(0).lower() for m in re.finditer(rf"{words}(?:\s+{words})*", q.text, re.I)}
     at = sentence.find(name)
     before = sentence[max(0, at - 40) : at].lower() if at > 0 else ""
-    return bool(asked) and any(
-        re.search(rf"\b{re.escape(role)}\b[\w\s.]*$", before) for role in asked
-    )
+    given = [
+        len(role.split()) + (role.count(" ") > 0)
+        for office in asked
+        for role in {office, *office.split()}
+        if re.search(rf"\b{re.escape(role)}\b[\w\s.]*$", before)
+    ]
+    return max(given, default=0)
 
 
 def _state_of(name: str, cand: Candidate) -> str:

@@ -576,3 +576,9 @@ def test_whether_one_is_among_a_group_is_asked_through_the_groups_list() -> None
         "List NATO's founding members.",
     )
     assert membership("Was Turkey in NATO in 2003?") == ()
+
+
+def test_the_current_holder_of_an_office_is_a_described_subject() -> None:
+    q = analyse("What nationality is the current Secretary General?")
+    assert q.bridge == ("the current Secretary General", "Who is the current Secretary General?")
+    assert analyse("Who is the current Secretary General?").bridge == ()

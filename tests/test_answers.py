@@ -964,3 +964,23 @@ def test_an_enumeration_that_counts_allies_completes_a_list_of_countries(nato: A
     answer = nato.ask("List the countries in the joint Article 4 request of February 2022.").answer
     assert "Turkey" not in first_sentence(answer), answer
     assert "Slovakia" in first_sentence(answer), answer
+
+
+def test_the_direct_answer_holds_the_whole_office_asked_for(nato: Assistant) -> None:
+    # "SACEUR General Grynkewich ... with Secretary General Mark Rutte": "General" alone
+    # is a word of the office, "Secretary General" the office.
+    answer = nato.ask("Who is the current Secretary General?").answer
+    assert answer.startswith("Mark Rutte."), answer
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "The current NATO Secretary General used to be prime minister of which country?",
+        "What nationality is the current Secretary General?",
+    ],
+)
+def test_the_current_holder_of_an_office_is_named_before_the_question_about_him(
+    nato: Assistant, asked: str
+) -> None:
+    assert "Netherlands" in first_sentence(nato.ask(asked).answer)
