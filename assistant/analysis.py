@@ -1390,9 +1390,16 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             end = clause.right_edge.i
             # The subject runs up to its verb, even where the model cut the clause short
             # ("the country that made | the ninth request | join NATO").
-            between = doc[end + 1 : head.head.i] if head.dep_ == "nsubj" else doc[0:0]
+            verb = head.head
+            if head.dep_ == "dobj" and verb.dep_ == "aux" and verb.lemma_ == "do":
+                # "did the country that made the fourth request join": the model may hang
+                # the subject on "did" and give the clause's object to the verb.
+                verb = verb.head
+            between = (
+                doc[end + 1 : verb.i] if verb is not head.head or head.dep_ == "nsubj" else doc[0:0]
+            )
             if len(between) and all(t.pos_ not in ("VERB", "AUX", "PUNCT") for t in between):
-                end = head.head.i - 1
+                end = verb.i - 1
             # "What year did the state that ... join?": the last verb is the question's own.
             last = words[-1].i if words else -1
             asks_with_do = any(t.lower_ in ("did", "does", "do") for t in doc[: head.i])
@@ -1442,6 +1449,19 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
                 noun = re.sub(r"^(the|a|an)\s+", "", doc[owner.left_edge.i : owner.i + 1].text)
                 return said, f"Which {noun}'s {asked}?"
             return said, f"Which {noun} {asked}?"
+        # "the incursion behind the ninth Article 4 invocation": an occasion told by its
+        # place in the count.
+        occasion = [
+            c
+            for c in head.children
+            if c.dep_ == "prep"
+            and c.lower_ in _OCCASION_PREPS
+            and any(t.lower_ in text.ORDINALS and t.dep_ == "amod" for t in c.subtree)
+        ]
+        if occasion and head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            said = doc[head.left_edge.i : occasion[0].right_edge.i + 1].text
+            told = doc[occasion[0].i : occasion[0].right_edge.i + 1].text
+            return said, f"Which {head.lower_} was {told}?"
         if subject and person and not itself and any(c.dep_ == "poss" for c in head.children):
             said = doc[head.left_edge.i : head.i + 1].text
             return said, f"Who was {said}?"
@@ -1453,6 +1473,7 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
 
 
 _NOW = frozenset({"current", "present", "incumbent", "sitting"})
+_OCCASION_PREPS = frozenset({"behind", "before", "prompting", "for"})
 
 
 def _described(doc: Any, question: str) -> tuple[str, str] | tuple[()]:

@@ -315,9 +315,11 @@ def span(q: Question, cand: Candidate) -> str:
         found = [d for d in text.event_dates(cand.quote) if text.fold(d) not in asked]
         found = found or cand.named(WANTED["date"], q)
         near_act = _near_act(q, cand.quote)
+        own = _own_clause(q, cand.quote)
         found.sort(
             key=lambda d: (
                 _aside(d, cand.quote),
+                not own(d),
                 -_precision(d),
                 near_act(d),
                 not any(y in d for y in q.years),
@@ -339,6 +341,20 @@ def span(q: Question, cand: Candidate) -> str:
         figure = count_of(q, cand.quote)
         return str(figure) if figure is not None else ""
     return ""
+
+
+_CLAUSES = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
+
+
+def _own_clause(q: Question, sentence: str) -> Callable[[str], bool]:
+    """Whether a date stands in a clause that names the question's subject: "Spain joined
+    in 1982, and Poland joined in 1999" dates Poland's joining to 1999. Every date is in
+    its own clause when no clause names the subject, or every clause does."""
+    clauses = _CLAUSES.split(sentence)
+    naming = [c for c in clauses if any(mentions(c, s) for s in q.subjects)]
+    if not naming or len(naming) == len(clauses):
+        return lambda date: True
+    return lambda date: any(date in c for c in naming)
 
 
 def _near_act(q: Question, sentence: str) -> Callable[[str], int]:

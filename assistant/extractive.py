@@ -792,7 +792,10 @@ class ExtractiveGenerator:
         event = compose.pick(inner, ranked)
         name = compose.span(inner, event)
         if not name:
-            return None
+            placed = self._occasion(described, search)
+            if placed is None:
+                return None
+            name, event = placed
         outer = analysis.analyse(q.text.replace(described, name))
         dates = text.date_mentions(described)
         if dates and outer.kind == "person" and analysis.ROLE_NOUNS.search(outer.text):
@@ -810,6 +813,29 @@ class ExtractiveGenerator:
         at = min(dated) if dated and dated[0] % 100 else None
         held = self._holder(outer, ranked, search, at=at)
         return held or compose.answer(outer, ranked, event=event)
+
+    def _occasion(self, described: str, search: Search) -> tuple[str, Candidate] | None:
+        """A described occasion that no name answers, told by the state and the date of
+        the best sentence that places it in the count as the description does: "the
+        incident that led to the third invocation" -> "the incident (Turkey, October
+        2012)", with that sentence. None when the description counts nothing or no
+        sentence places it."""
+        head = re.match(_OCCASION_HEAD, described, re.IGNORECASE)
+        counted = re.search(rf"\bthe\s+(?:\w+\s+)?({'|'.join(text.ORDINALS)})\b.*", described)
+        if not head or not counted:
+            return None
+        occasion = analysis.analyse(counted.group())
+        for cand in self.candidates(occasion, search(counted.group(), 24)):
+            states = [
+                e.text
+                for e in cand.entities
+                if e.label in ("GPE", "NORP")
+                and text.fold(e.text).removeprefix("the ") in analysis.STATES
+            ]
+            dates = text.date_mentions(cand.quote)
+            if states and dates and counted.group(1) in text.words(cand.quote.lower()):
+                return f"the {head.group(1)} ({states[0]}, {dates[0]})", cand
+        return None
 
     def _office_then(self, q: Question, own: str, search: Search) -> Draft | None:
         """'Who was chairing the council back then (Poland, 4 March 2014)?': the office a
@@ -877,6 +903,9 @@ class ExtractiveGenerator:
             return refusal()
         held = self._holder(outer, ranked, search, at=when)
         return held or compose.answer(outer, ranked, at=when, event=event)
+
+
+_OCCASION_HEAD = r"(?:the\s+)?((?:\w+\s+){0,2}?\w+?)\s+(?:that|which|behind|before|for|prompting)\b"
 
 
 def _led(lead: str, one: Candidate, other: Candidate) -> Draft:

@@ -582,3 +582,14 @@ def test_the_current_holder_of_an_office_is_a_described_subject() -> None:
     q = analyse("What nationality is the current Secretary General?")
     assert q.bridge == ("the current Secretary General", "Who is the current Secretary General?")
     assert analyse("Who is the current Secretary General?").bridge == ()
+
+
+def test_an_occasion_told_by_its_place_in_the_count_is_a_described_subject() -> None:
+    q = analyse("Near which island did the incursion behind the ninth Article 4 invocation happen?")
+    assert q.bridge == (
+        "the incursion behind the ninth Article 4 invocation",
+        "Which incursion was behind the ninth Article 4 invocation?",
+    )
+    # The model hangs the subject on "did": the description still runs to the verb.
+    q = analyse("In what year did the country that made the fourth Article 4 request join NATO?")
+    assert q.bridge[0] == "the country that made the fourth Article 4 request"

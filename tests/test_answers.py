@@ -984,3 +984,30 @@ def test_the_current_holder_of_an_office_is_named_before_the_question_about_him(
     nato: Assistant, asked: str
 ) -> None:
     assert "Netherlands" in first_sentence(nato.ask(asked).answer)
+
+
+def test_a_date_is_taken_from_the_clause_that_names_the_subject(nato: Assistant) -> None:
+    # "Spain joined NATO in 1982, and ... Poland joined NATO in 1999".
+    answer = nato.ask("In what year did Poland join NATO?").answer
+    assert answer.startswith("1999."), answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        (
+            "Near which island did the incursion behind the ninth Article 4 invocation happen?",
+            "Vaindloo",
+        ),
+        (
+            "Which Turkish town was hit in the incident that led to the third Article 4 "
+            "invocation?",
+            "Akçakale",
+        ),
+        ("In what year did the country that made the fourth Article 4 request join NATO?", "1999"),
+    ],
+)
+def test_an_occasion_described_by_its_place_in_the_count_is_placed_first(
+    nato: Assistant, asked: str, expected: str
+) -> None:
+    assert expected in first_sentence(nato.ask(asked).answer)
