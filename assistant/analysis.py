@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -222,10 +222,26 @@ _SHORTHAND_RE = re.compile(
     r"(?<![\w'’])(" + "|".join(re.escape(k) for k in _SHORTHAND) + r")(?!\w)(?!['’](?!s\b))",
     re.IGNORECASE,
 )
+_ONE = r"(?:guy|person|one|man|woman|official|leader|boss|chief|secretary general)"
+_JUST = r"(?:right |just |directly |immediately )?"
+_NAMED = r"((?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+))?)"
+
+
+def _relation(noun: str) -> Callable[[re.Match[str]], str]:
+    """'who came before X' -> 'who was X's predecessor'; 'the guy before X' -> 'X's
+    predecessor'."""
+
+    def said(found: re.Match[str]) -> str:
+        named = f"{found.group(2)}'s {noun}"
+        return f"{found.group(1)} was {named}" if found.group(1) else named
+
+    return said
+
+
 # Everyday wording for what sources word otherwise, spelled the sources' way before
 # analysis and retrieval: a small thesaurus of the domain's acts and offices, not of
 # questions. Each entry is (pattern, replacement); a past form keeps its tense.
-_EVERYDAY = [
+_EVERYDAY: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     # How the answer should read says nothing of what it is about: "in simple words".
     (
         r",?\s*\b(?:in (?:simple|plain|easy|basic|layman['’]?s?|everyday) (?:words|terms|english|"
@@ -308,6 +324,12 @@ _EVERYDAY = [
         r"\1 has ",
     ),
     (r"\bpreceded\b", "was the predecessor of"),
+    # "the guy before Mark Rutte", "who came after Stoltenberg?": a named person's
+    # predecessor or successor.
+    *(
+        (rf"\b(?:(who) (?:came|was|served)|the {_ONE})\s+{_JUST}{word}\s+{_NAMED}", _relation(noun))
+        for word, noun in (("before", "predecessor"), ("after", "successor"))
+    ),
     (
         r"\bwho did ((?:\w+\s+){0,3}?\w+) (?:replace|succeed|take over from)"
         r"(\s*\([^()]*\))?\s*\??\s*$",  # a follow-up's borrowed names kept
@@ -1089,7 +1111,7 @@ def _role_asked(doc: Any) -> bool:
 def _root(doc: Any) -> Any:
     """The main verb. 'Does invoking Article 4 oblige NATO ...?' may be parsed with the
     gerund that is its subject as the root and the real verb as a clause under it; 'Is it
-    true that ...?' asks of the clause."""
+    true that ...?' and 'Did she end up ...?' ask of the clause."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return None
@@ -1098,6 +1120,12 @@ def _root(doc: Any) -> Any:
         c.dep_ == "aux" and c.lemma_ == "do" and c.i < root.i for c in root.children
     ):
         return verbs[0] if verbs else root
+    # "Did she end up requesting Article 4?", "Did Sweden go on to request it?": the
+    # phrasal verb only frames the act.
+    framed = [c for c in root.children if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB"]
+    particle = {c.lower_ for c in root.children if c.dep_ == "prt"}
+    if framed and (root.lemma_, *particle) in _FRAMING:
+        return framed[0]
     # "Is it true that Article 5 has been invoked ...?" asserts the clause.
     if root.lemma_ == "be" and any(
         c.dep_ == "acomp" and c.lemma_.lower() in _REPORTING for c in root.children
@@ -1473,6 +1501,7 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
 
 
 _NOW = frozenset({"current", "present", "incumbent", "sitting"})
+_FRAMING = frozenset({("end", "up"), ("go", "on"), ("wind", "up")})
 _OCCASION_PREPS = frozenset({"behind", "before", "prompting", "for"})
 
 

@@ -295,17 +295,23 @@ def _type_match(
     return 0.5
 
 
-_RELATION_ASKED = re.compile(r"\b(predecessor|successor) of (?:\w+ )?(\w+)", re.IGNORECASE)
+_RELATION_ASKED = re.compile(
+    r"\b(?P<r>predecessor|successor) of (?:\w+ )?(?P<n>\w+)"
+    r"|\b(?P<n2>\w+)['’]s (?P<r2>predecessor|successor)\b",
+    re.IGNORECASE,
+)
 
 
 def _reversed(question: str, sentence: str) -> bool:
     """True when the sentence holds the asked relation the other way round: "Who was the
-    predecessor of Stoltenberg?" is not answered by "Stoltenberg was the predecessor of
-    Rutte" or "Rutte took office, succeeding Stoltenberg"."""
+    predecessor of Stoltenberg?" (or "Stoltenberg's predecessor") is not answered by
+    "Stoltenberg was the predecessor of Rutte" or "Rutte took office, succeeding
+    Stoltenberg"."""
     asked = _RELATION_ASKED.search(question)
     if asked is None:
         return False
-    relation, name = asked.group(1).lower(), re.escape(asked.group(2))
+    relation = (asked.group("r") or asked.group("r2")).lower()
+    name = re.escape(asked.group("n") or asked.group("n2"))
     holds = re.search(rf"\b{name}\b[^.;]*?\b(?:was|is|as) the {relation} of\b", sentence, re.I)
     if relation == "predecessor":
         other = re.search(rf"\bsucceed(?:s|ed|ing)\s+(?:\w+\s+)?{name}\b", sentence, re.I)

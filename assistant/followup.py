@@ -117,14 +117,23 @@ _HE = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _IT = re.compile(r"(?<!^is )(?<!^was )\b(it|its)\b", re.IGNORECASE)
 
 
-def _person(said: str) -> str:
-    """The last person a text names, by the language model's reading."""
+def _person(said: str, first: bool = False) -> str:
+    """The last person a text names (the first with `first`), by the language model's
+    reading."""
     from assistant import analysis  # the model loads only when a follow-up needs it
 
     # "Lord (George) Robertson" is one name.
     plain = re.sub(r"\(([^()]*)\)", r"\1", said)
     people = [e.text for e in analysis.entities_of([plain])[0] if e.label == "PERSON"]
-    return people[-1] if people else ""
+    return (people[0] if first else people[-1]) if people else ""
+
+
+def _asked_who(question: str) -> bool:
+    """True when the question asked for a person: "he" or "she" next is the one named in
+    answer, whoever else the answer goes on to name."""
+    from assistant import analysis
+
+    return analysis.analyse(question).kind == "person"
 
 
 def _asked_of_subject(question: str) -> bool:
@@ -133,6 +142,7 @@ def _asked_of_subject(question: str) -> bool:
     from assistant import analysis
 
     return analysis.analyse(question).kind in (
+        "definition",
         "date",
         "number",
         "reason",
@@ -325,8 +335,12 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
             return _THAT.sub(context[0], question, count=1)
         context += [e for e in fresh if e not in context][:1]
         context += _one_date(said, question, context)
-        # "What did he say?": the person the last answer, or else question, named.
-        person = (_person(said) or _person(previous)) if _HE.search(question) else ""
+        # "What did he say?": the person the last answer, or else question, named; the
+        # one it gave when the last question asked who.
+        if _HE.search(question):
+            person = _person(said, first=_asked_who(asked[-1])) or _person(previous)
+        else:
+            person = ""
         # "It" is what the last answer introduced when the last question asked for a
         # thing ("What did NATO launch?"); after "When was Article 5 invoked?" it may be
         # that question's subject or anything it led to, so the context only is added.

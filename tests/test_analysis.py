@@ -593,3 +593,18 @@ def test_an_occasion_told_by_its_place_in_the_count_is_a_described_subject() -> 
     # The model hangs the subject on "did": the description still runs to the verb.
     q = analyse("In what year did the country that made the fourth Article 4 request join NATO?")
     assert q.bridge[0] == "the country that made the fourth Article 4 request"
+
+
+def test_a_phrasal_verb_that_frames_the_act_hands_over_to_it() -> None:
+    assert analyse("Did Sweden end up requesting Article 4?").predicate[:1] == ("request",)
+    assert analyse("Did Sweden go on to request Article 4?").predicate[:1] == ("request",)
+
+
+def test_the_one_before_or_after_a_named_person_is_the_predecessor_or_successor() -> None:
+    from assistant.analysis import spell_out
+
+    assert spell_out("Who came before Stoltenberg?") == "Who was Stoltenberg's predecessor?"
+    assert spell_out("how long did the guy before Mark Rutte serve?") == (
+        "how long did Mark Rutte's predecessor serve?"
+    )
+    assert spell_out("What happened before Poland asked?") == "What happened before Poland asked?"

@@ -1011,3 +1011,9 @@ def test_an_occasion_described_by_its_place_in_the_count_is_placed_first(
     nato: Assistant, asked: str, expected: str
 ) -> None:
     assert expected in first_sentence(nato.ask(asked).answer)
+
+
+def test_a_possessive_predecessor_is_read_the_right_way_round(nato: Assistant) -> None:
+    # "Stoltenberg was the predecessor of Rutte" does not name Stoltenberg's predecessor.
+    answer = nato.ask("Who was Stoltenberg's predecessor?").answer
+    assert not first_sentence(answer).startswith("Jens Stoltenberg was the predecessor"), answer

@@ -384,3 +384,26 @@ def test_a_lower_case_article_is_a_name_and_a_word_opening_a_sentence_is_not() -
         Turn("assistant", "Just once, after the 9/11 attacks, in September 2001."),
     ]
     assert "Article 5" in rewrite("What operations came out of that?", history)
+
+
+def test_she_after_a_who_question_is_the_person_the_answer_gave() -> None:
+    history = [
+        Turn("user", "Who was Sweden's foreign minister during the cable row in December 2024?"),
+        Turn(
+            "assistant",
+            "Maria Malmer Stenergard. When Peter Hultqvist urged an Article 4 request, she "
+            "said nothing was ruled out.",
+        ),
+    ]
+    assert rewrite("did she end up requesting article 4?", history).startswith(
+        "did Maria Malmer Stenergard end up"
+    )
+
+
+def test_it_after_what_is_x_is_x_not_a_name_in_the_definition() -> None:
+    history = [
+        Turn("user", "What is Eastern Sentry?"),
+        Turn("assistant", "A NATO military activity announced on 12 September 2025."),
+    ]
+    standalone = rewrite("which countries were the first to put jets into it?", history)
+    assert "into NATO" not in standalone and "Eastern Sentry" in standalone
