@@ -1119,7 +1119,9 @@ def _root(doc: Any) -> Any:
     if root.tag_ == "VBG" and any(
         c.dep_ == "aux" and c.lemma_ == "do" and c.i < root.i for c in root.children
     ):
-        return verbs[0] if verbs else root
+        # The model may also take the real verb for the gerund's object.
+        later = [c for c in root.children if c.pos_ == "VERB" and c.i > root.i]
+        return (verbs or later or [root])[0]
     # "Did she end up requesting Article 4?", "Did Sweden go on to request it?": the
     # phrasal verb only frames the act.
     framed = [c for c in root.children if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB"]
@@ -1151,11 +1153,19 @@ def _predicate(doc: Any) -> tuple[str, ...]:
     if root.lemma_.lower() in _CAUSATIVE and caused:
         root = caused[0]
     out = [] if root.lemma_ in ("be", "do", "have") else [text.stem(root.lower_)]
+    # A follow-up's borrowed "(North Atlantic Council, 2012)" is context, not asserted.
+    borrowed = {
+        t.i
+        for p in re.finditer(r"\([^()]*\)", doc.text)
+        for t in doc.char_span(p.start(), p.end(), alignment_mode="expand") or ()
+    }
     for child in root.children:
         if child.dep_ in ("dobj", "attr", "acomp", "oprd", "prep", "xcomp"):
             span = [child] if child.dep_ != "prep" else list(child.children)[:1]
             for head in span:
                 for token in head.subtree:
+                    if token.i in borrowed:
+                        continue
                     if token.pos_ in ("NOUN", "PROPN", "NUM", "VERB", "ADJ"):
                         out.append(text.stem(token.lower_))
             if child.dep_ != "prep":

@@ -467,6 +467,11 @@ def counted_nouns(focus: str | None) -> tuple[str, ...]:
 _BOUND = re.compile(r"\b(?:after|before|since|following|prior to)\b[^,;?]*", re.IGNORECASE)
 
 
+_SPAN = re.compile(
+    r"\bfrom\b[^.;]*?\b(?:until|till|to|through)\b|\b(?:1[89]|20)\d\d\s*[–-]\s*(?:(?:1[89]|20)?\d\d)\b"
+)
+
+
 def date_conflict(question: str, sentence: str) -> bool:
     """True when the question names a year or month the sentence contradicts: 'in 2026'
     against a sentence dated only 2025, 'in June 2012' against one dated 3 October 2012.
@@ -476,7 +481,10 @@ def date_conflict(question: str, sentence: str) -> bool:
     named = date_values(_BOUND.sub(" ", question))  # dates the question names, not bounds
     years = {d // 10000 for d in named}
     if years and said and not years & {d // 10000 for d in said}:
-        return True
+        # "from 2014 until 30 September 2024" spans 2020: no contradiction.
+        first, last = min(said) // 10000, max(said) // 10000
+        if not (_SPAN.search(sentence) and all(first <= y <= last for y in years)):
+            return True
     # "since 2010", "before 2003": the sentence's years must lie on that side.
     for bound in _BOUND.finditer(question):
         limit = date_values(bound.group())

@@ -608,3 +608,8 @@ def test_the_one_before_or_after_a_named_person_is_the_predecessor_or_successor(
         "how long did Mark Rutte's predecessor serve?"
     )
     assert spell_out("What happened before Poland asked?") == "What happened before Poland asked?"
+
+
+def test_a_follow_ups_borrowed_names_are_not_what_a_yes_no_question_asserts() -> None:
+    q = analyse("so does invoking article 4 force them to take action (NAC)?")
+    assert q.predicate == ("take", "action")

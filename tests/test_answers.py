@@ -1017,3 +1017,17 @@ def test_a_possessive_predecessor_is_read_the_right_way_round(nato: Assistant) -
     # "Stoltenberg was the predecessor of Rutte" does not name Stoltenberg's predecessor.
     answer = nato.ask("Who was Stoltenberg's predecessor?").answer
     assert not first_sentence(answer).startswith("Jens Stoltenberg was the predecessor"), answer
+
+
+def test_how_long_someone_served_is_answered_under_a_date_within_the_term(
+    nato: Assistant,
+) -> None:
+    history = [
+        {
+            "role": "user",
+            "content": "Who was NATO secretary general when Turkey invoked Article 4 over Idlib?",
+        },
+        {"role": "assistant", "content": "Jens Stoltenberg. The Council met on 28 February 2020."},
+    ]
+    answer = nato.ask("how long was he in the job overall?", history).answer
+    assert "ten years" in first_sentence(answer), answer

@@ -407,3 +407,12 @@ def test_it_after_what_is_x_is_x_not_a_name_in_the_definition() -> None:
     ]
     standalone = rewrite("which countries were the first to put jets into it?", history)
     assert "into NATO" not in standalone and "Eastern Sentry" in standalone
+
+
+def test_a_date_borrowed_from_within_a_term_does_not_rule_out_the_term() -> None:
+    history = [
+        Turn("user", "Who was NATO secretary general when Turkey invoked Article 4 over Idlib?"),
+        Turn("assistant", "Jens Stoltenberg. The Council met on 28 February 2020."),
+    ]
+    standalone = rewrite("how long was he in the job overall?", history)
+    assert "Stoltenberg" in standalone

@@ -134,3 +134,12 @@ def test_a_count_of_the_harmed_counts_people_when_no_noun_says_so() -> None:
 
 def test_a_verb_in_ceed_meets_its_forms() -> None:
     assert text.stem("succeed") == text.stem("succeeding") == text.stem("succeeds")
+
+
+def test_a_span_of_years_that_covers_the_year_asked_is_no_conflict() -> None:
+    from assistant.text import date_conflict
+
+    sentence = "Jens Stoltenberg was Secretary General from 2014 until 30 September 2024."
+    assert not date_conflict("How long was he in office (28 February 2020)?", sentence)
+    assert date_conflict("How long was he in office (2026)?", sentence)
+    assert date_conflict("What happened in 2020?", "Poland joined in 1999 and Spain in 1982.")
