@@ -159,6 +159,15 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             )
         ]
         good = named[:1] + [c for c in good if c not in named[:1]]
+    linked = _linked(q)
+    if linked is not None:
+        # "... taken jointly with whom?": a sentence with a name after "with".
+        joined = [
+            c
+            for c in good[:6]
+            if c.score >= 0.5 * good[0].score and any(map(linked(c.quote), c.named(q.wanted, q)))
+        ]
+        good = joined[:1] + [c for c in good if c not in joined[:1]]
     if q.kind == "name" and analysis.thing_asked(q.text):
         # "Which activity ...?": a name said to be an activity before a better-scored
         # sentence whose name may be anything.
@@ -225,6 +234,31 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
         )
     return best
+
+
+_PREP_ASKED = re.compile(
+    r"\b(with|to|from|by|against)\s+(?:whom|which\s+\w+|what\s+\w+)\b"
+    # "Who did he make the decision with?": the preposition left at the end.
+    r"|^(?:\w+\s+)*?who\b.*\b(with|to|from|by|against)\s*(?:\([^()]*\))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _linked(q: Question) -> Callable[[str], Callable[[str], bool]] | None:
+    """For a question that asks for whoever stands after a preposition ("with whom?",
+    "to which ambassador?"), a test of whether a sentence puts a name there; None for
+    other questions."""
+    asked = _PREP_ASKED.search(q.text)
+    if asked is None or q.kind not in ("person", "place", "organisation"):
+        return None
+    prep = (asked.group(1) or asked.group(2)).lower()
+
+    def within(sentence: str) -> Callable[[str], bool]:
+        return lambda name: bool(
+            re.search(rf"\b{prep}\s+(?:\S+\s+){{0,3}}?{re.escape(name)}", sentence, re.I)
+        )
+
+    return within
 
 
 def defined(q: Question) -> str:
@@ -299,7 +333,10 @@ def span(q: Question, cand: Candidate) -> str:
         if found and kind == "place":
             return _state_of(found[0], cand)
         if kind == "person":
-            found.sort(key=lambda f: -_titled_as(q, f, cand.quote))
+            linked = _linked(q)
+            after = linked(cand.quote) if linked is not None else (lambda name: False)
+            people = {e.text for e in cand.entities if e.label == "PERSON"}
+            found.sort(key=lambda f: (not after(f), f not in people, -_titled_as(q, f, cand.quote)))
         return found[0] if found else ""
     if kind == "date":
         if _ENDING.search(own_words(q.text)):

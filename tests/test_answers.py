@@ -1031,3 +1031,18 @@ def test_how_long_someone_served_is_answered_under_a_date_within_the_term(
     ]
     answer = nato.ask("how long was he in the job overall?", history).answer
     assert "ten years" in first_sentence(answer), answer
+
+
+def test_with_whom_is_answered_by_the_name_after_with(nato: Assistant) -> None:
+    asked = "Tusk said the decision to formally ask for Article 4 was taken jointly with whom?"
+    answer = nato.ask(asked).answer
+    assert answer.startswith("Karol Nawrocki."), answer
+
+
+def test_a_person_asked_for_is_named_before_a_nationality_beside_him(nato: Assistant) -> None:
+    asked = (
+        "Who gave the briefing that led NATO to decide, in October 2001, that the 9/11 attack "
+        "had come from abroad?"
+    )
+    answer = nato.ask(asked).answer
+    assert answer.startswith("Frank Taylor."), answer
