@@ -474,7 +474,8 @@ _PERSON_ROLES = re.compile(
 )
 # Questions for a name: "What name did NATO give ...", "What was the village called?".
 THING_NOUNS = r"(?:operation|mission|activity|exercise|initiative|deployment)"
-_THINGS = r"\b(?:which|what) (?:\w+ )?" + THING_NOUNS + r"\b"
+# "Which NATO operation ...?" asks for one; "What was Operation X?" asks what X was.
+_THINGS = r"\b(?:which|what) (?:(?!(?:is|was|are|were|does|did) )\w+ )?" + THING_NOUNS + r"\b"
 _NAME_ASKED = (
     r"\bwhat (?:name|(?:is|was) (?:the|its|their) name)\b|\bname of\b|" + _THINGS + "|"
     r"\bwhat(?:['’]s| is| are) (?:\w+ ){1,3}calling\b|"

@@ -159,6 +159,11 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             )
         ]
         good = named[:1] + [c for c in good if c not in named[:1]]
+    if q.kind in ("person", "place", "organisation") and q.act:
+        # "Who requested ...?": a sentence that tells the act before one that only says
+        # someone called for it or considered it.
+        urged = [c for c in good if _urged_only(q.act, c.quote)]
+        good = [c for c in good if c not in urged] + urged
     linked = _linked(q)
     if linked is not None:
         # "... taken jointly with whom?": a sentence with a name after "with".
@@ -234,6 +239,13 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
         )
     return best
+
+
+def _urged_only(act: Sequence[str], sentence: str) -> bool:
+    """True when the sentence tells the act only under a word of intent: "called for
+    Article 4 consultations" does not say that anyone requested them."""
+    told = set(act) & text.base_terms(sentence)
+    return bool(told) and not set(act) & text.base_terms(_IRREALIS.sub(" ", sentence))
 
 
 _PREP_ASKED = re.compile(
@@ -490,7 +502,7 @@ def say_count(figure: int, focus: str | None) -> str:
 
 def _leads_with(sentence: str, answer: str) -> bool:
     """True when the sentence already says the answer within its first words."""
-    head = " ".join(sentence.split()[:8])
+    head = " ".join(sentence.split()[:5])
     return text.fold(answer) in text.fold(head)
 
 

@@ -613,3 +613,8 @@ def test_the_one_before_or_after_a_named_person_is_the_predecessor_or_successor(
 def test_a_follow_ups_borrowed_names_are_not_what_a_yes_no_question_asserts() -> None:
     q = analyse("so does invoking article 4 force them to take action (NAC)?")
     assert q.predicate == ("take", "action")
+
+
+def test_what_was_a_named_operation_is_a_definition_which_operation_a_name() -> None:
+    assert analyse("What was Operation Display Deterrence?").kind == "definition"
+    assert analyse("Which NATO operation followed Turkey's 2003 request?").kind == "name"

@@ -1046,3 +1046,19 @@ def test_a_person_asked_for_is_named_before_a_nationality_beside_him(nato: Assis
     )
     answer = nato.ask(asked).answer
     assert answer.startswith("Frank Taylor."), answer
+
+
+def test_who_did_an_act_is_not_answered_by_someone_who_only_called_for_it(
+    nato: Assistant,
+) -> None:
+    # "Lithuania's president ... called for Article 4 consultations in early March 2014".
+    answer = nato.ask("Who requested Article 4 consultations in 2014?").answer
+    assert answer.startswith("Poland."), answer
+
+
+def test_what_was_a_named_operation_is_described_not_answered_with_a_name(
+    nato: Assistant,
+) -> None:
+    answer = nato.ask("What was Operation Display Deterrence?").answer
+    assert not answer.startswith("NATO."), answer
+    assert "Operation Display Deterrence" in first_sentence(answer)
