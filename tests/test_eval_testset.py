@@ -245,6 +245,6 @@ def test_squad_refuses_an_index_that_holds_another_corpus(
 @pytest.mark.parametrize("path", sorted((DEV_SET.parent / "rounds").glob("*.jsonl")), ids=str)
 def test_the_question_sets_of_each_round_load_with_classes_and_keys(path: Path) -> None:
     loaded = testset.load(path)
-    assert len(loaded.items) >= 48
+    assert len(loaded.items) >= 40  # the smallest set, follow-ups only, has 40
     assert all(item.kind for item in loaded.items)
     assert all(item.answers or not item.answerable for item in loaded.items)
