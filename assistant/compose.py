@@ -478,11 +478,17 @@ def count_of(q: Question, sentence: str) -> int | None:
 
 
 def counted_as(q: Question, sentence: str) -> tuple[int, str] | None:
-    """The figure a sentence gives for what the question counts, and the noun it counts."""
-    for noun in text.counted_nouns(q.focus):
-        found = text.counts_of(noun, sentence)
-        if found:
-            return found[0], text.stem(noun)
+    """The figure a sentence gives for what the question counts, and the noun it counts:
+    from the clause that names the question's subject when only some do ("Article 5 had
+    been invoked only once, while Article 4 had been invoked nine times")."""
+    clauses = _CLAUSES.split(sentence)
+    naming = [c for c in clauses if any(mentions(c, n) for n in q.names)]
+    places = [" ".join(naming), sentence] if naming and len(naming) < len(clauses) else [sentence]
+    for place in places:
+        for noun in text.counted_nouns(q.focus):
+            found = text.counts_of(noun, place)
+            if found:
+                return found[0], text.stem(noun)
     return None
 
 
@@ -495,6 +501,8 @@ def say_count(figure: int, focus: str | None) -> str:
     }
     said = words.get(figure, f"{figure:,}") if figure <= 12 else f"{figure:,}"
     noun = (focus or "").strip()
+    if figure == 1 and noun == "times":
+        return "Once."
     if figure == 1 and noun.endswith("s"):
         noun = noun[:-1]
     return f"{said[0].upper()}{said[1:]}{' ' + noun if noun else ''}."

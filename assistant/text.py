@@ -288,8 +288,13 @@ def focus_noun(question: str) -> str | None:
 ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 
 
+_ADVERB_COUNTS = {"once": 1, "twice": 2, "thrice": 3}
+_NOT_ADVERB_COUNT = frozenset("a an the again more it they he she we more".split())
+
+
 def counts_of(noun: str, sentence: str) -> list[int]:
-    """Numbers attached to the noun: 'nine times' -> 9, 'for the eighth time' -> 8.
+    """Numbers attached to the noun: 'nine times' -> 9, 'for the eighth time' -> 8, and
+    for times 'once' -> 1, 'twice' -> 2.
 
     Ordinals count only times ('the eighth time'); 'the first request' is not one request.
     """
@@ -298,6 +303,11 @@ def counts_of(noun: str, sentence: str) -> list[int]:
     tokens = words(_NOT_COUNTS.sub(" ", _DATE.sub(" ", sentence)))
     found: list[int] = []
     for i, token in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if ordinals and token in _ADVERB_COUNTS and after not in _NOT_ADVERB_COUNT:
+            # "invoked only once"; not "once the Council met" or "once again".
+            found.append(_ADVERB_COUNTS[token])
+            continue
         if stem(token) != target:
             continue
         for before in reversed(tokens[max(0, i - 3) : i]):

@@ -1062,3 +1062,9 @@ def test_what_was_a_named_operation_is_described_not_answered_with_a_name(
     answer = nato.ask("What was Operation Display Deterrence?").answer
     assert not answer.startswith("NATO."), answer
     assert "Operation Display Deterrence" in first_sentence(answer)
+
+
+def test_a_count_comes_from_the_clause_about_the_subject_asked(nato: Assistant) -> None:
+    # "Article 5 had still been invoked only once, while Article 4 ... nine times".
+    answer = nato.ask("How many times has NATO invoked Article 5?").answer
+    assert answer.startswith("Once."), answer

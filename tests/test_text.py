@@ -143,3 +143,11 @@ def test_a_span_of_years_that_covers_the_year_asked_is_no_conflict() -> None:
     assert not date_conflict("How long was he in office (28 February 2020)?", sentence)
     assert date_conflict("How long was he in office (2026)?", sentence)
     assert date_conflict("What happened in 2020?", "Poland joined in 1999 and Spain in 1982.")
+
+
+def test_once_and_twice_count_times_but_once_the_council_met_does_not() -> None:
+    from assistant.text import counts_of
+
+    assert counts_of("times", "Article 5 had still been invoked only once") == [1]
+    assert counts_of("times", "Poland asked twice, in 2014 and 2025") == [2]
+    assert counts_of("times", "once the Council met, it agreed; once again it met") == []
