@@ -349,7 +349,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         if person:
             question = _HE.sub(lambda m: _named(m, person), question)
             context = [e for e in context if e not in person and person not in e]
-        elif things and _IT.search(question) and not plural and not _asked_of_subject(previous):
+        elif (
+            things
+            and _IT.search(question)
+            and not plural
+            and not _asked_of_subject(previous)
+            and not _said_before_it(question)
+        ):
             thing = things[0]
             question = _IT.sub(
                 lambda m: thing + ("'s" if m.group().lower() == "its" else ""), question, count=1
@@ -375,6 +381,21 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # lower case): the last question's own words place this one.
         return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
     return f"{question.rstrip(' ?')} ({', '.join(context)})?"
+
+
+# What "its" may stand for within the question itself: "did the alliance decide at its
+# summit".
+_OWNER = re.compile(r"\b(?:NATO|the alliance|the council|the allies|the treaty)\b", re.IGNORECASE)
+
+
+def _said_before_it(question: str) -> bool:
+    """True when "its" follows a name or the alliance in the question itself, which it
+    then stands for."""
+    found = re.search(r"\bits\b", question, re.IGNORECASE)
+    if found is None:
+        return False
+    before = question[: found.start()]
+    return bool(_OWNER.search(before) or [e for e in entities(before) if not text.years(e)])
 
 
 def _is_state(name: str) -> bool:

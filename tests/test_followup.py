@@ -416,3 +416,12 @@ def test_a_date_borrowed_from_within_a_term_does_not_rule_out_the_term() -> None
     ]
     standalone = rewrite("how long was he in the job overall?", history)
     assert "Stoltenberg" in standalone
+
+
+def test_its_after_a_name_in_the_question_itself_stays_that_names() -> None:
+    history = [
+        Turn("user", "What did the North Atlantic Council do on 24 February 2022?"),
+        Turn("assistant", "It held an extraordinary meeting with Article 4 consultations."),
+    ]
+    standalone = rewrite("and what did the alliance decide at its summit the next day?", history)
+    assert "at its summit" in standalone and "Article 4's" not in standalone
