@@ -1494,7 +1494,7 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
             c
             for c in head.children
             if c.dep_ == "prep"
-            and c.lower_ in _OCCASION_PREPS
+            and c.lower_ in OCCASION_PREPS
             and any(t.lower_ in text.ORDINALS and t.dep_ == "amod" for t in c.subtree)
         ]
         if occasion and head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
@@ -1513,7 +1513,9 @@ def _bridge(doc: Any) -> tuple[str, str] | tuple[()]:
 
 _NOW = frozenset({"current", "present", "incumbent", "sitting"})
 _FRAMING = frozenset({("end", "up"), ("go", "on"), ("wind", "up")})
-_OCCASION_PREPS = frozenset({"behind", "before", "prompting", "for"})
+# "the incursion behind the ninth invocation": the words that tie an occasion to its
+# place in the count (extractive.py reads the described subject up to one of them).
+OCCASION_PREPS = ("behind", "before", "prompting", "for")
 
 
 def _described(doc: Any, question: str) -> tuple[str, str] | tuple[()]:

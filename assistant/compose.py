@@ -395,13 +395,20 @@ def span(q: Question, cand: Candidate) -> str:
 _CLAUSES = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
 
 
+def _naming_clauses(sentence: str, names: Sequence[str]) -> list[str]:
+    """The clauses of the sentence that name any of the names; none when no clause does
+    or every clause does, so that there is nothing to choose between."""
+    clauses = _CLAUSES.split(sentence)
+    naming = [c for c in clauses if any(mentions(c, n) for n in names)]
+    return naming if len(naming) < len(clauses) else []
+
+
 def _own_clause(q: Question, sentence: str) -> Callable[[str], bool]:
     """Whether a date stands in a clause that names the question's subject: "Spain joined
     in 1982, and Poland joined in 1999" dates Poland's joining to 1999. Every date is in
     its own clause when no clause names the subject, or every clause does."""
-    clauses = _CLAUSES.split(sentence)
-    naming = [c for c in clauses if any(mentions(c, s) for s in q.subjects)]
-    if not naming or len(naming) == len(clauses):
+    naming = _naming_clauses(sentence, q.subjects)
+    if not naming:
         return lambda date: True
     return lambda date: any(date in c for c in naming)
 
@@ -432,7 +439,7 @@ def _titled_as(q: Question, name: str, sentence: str) -> int:
     at = sentence.find(name)
     before = sentence[max(0, at - 40) : at].lower() if at > 0 else ""
     given = [
-        len(role.split()) + (role.count(" ") > 0)
+        len(role.split())
         for office in asked
         for role in {office, *office.split()}
         if re.search(rf"\b{re.escape(role)}\b[\w\s.]*$", before)
@@ -481,9 +488,8 @@ def counted_as(q: Question, sentence: str) -> tuple[int, str] | None:
     """The figure a sentence gives for what the question counts, and the noun it counts:
     from the clause that names the question's subject when only some do ("Article 5 had
     been invoked only once, while Article 4 had been invoked nine times")."""
-    clauses = _CLAUSES.split(sentence)
-    naming = [c for c in clauses if any(mentions(c, n) for n in q.names)]
-    places = [" ".join(naming), sentence] if naming and len(naming) < len(clauses) else [sentence]
+    naming = _naming_clauses(sentence, q.names)
+    places = [" ".join(naming), sentence] if naming else [sentence]
     for place in places:
         for noun in text.counted_nouns(q.focus):
             found = text.counts_of(noun, place)

@@ -911,7 +911,12 @@ class ExtractiveGenerator:
         return held or compose.answer(outer, ranked, at=when, event=event)
 
 
-_OCCASION_HEAD = r"(?:the\s+)?((?:\w+\s+){0,2}?\w+?)\s+(?:that|which|behind|before|for|prompting)\b"
+# The head of a described occasion: "the incident" of "the incident that led to ...".
+_OCCASION_HEAD = (
+    r"(?:the\s+)?((?:\w+\s+){0,2}?\w+?)\s+(?:"
+    + "|".join(("that", "which", *analysis.OCCASION_PREPS))
+    + r")\b"
+)
 
 
 def _led(lead: str, one: Candidate, other: Candidate) -> Draft:

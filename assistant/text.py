@@ -289,7 +289,7 @@ ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth
 
 
 _ADVERB_COUNTS = {"once": 1, "twice": 2, "thrice": 3}
-_NOT_ADVERB_COUNT = frozenset("a an the again more it they he she we more".split())
+_NOT_ADVERB_COUNT = frozenset("a an the again more it they he she we".split())
 
 
 def counts_of(noun: str, sentence: str) -> list[int]:

@@ -235,6 +235,10 @@ def test_yes_no_is_no_when_the_evidence_names_only_an_intent_or_the_opposite(
         # The act is the sources', but done by the other side.
         ("Did Turkey shoot down the Syrian reconnaissance jet in June 2012?", "No."),
         ("Did Syria shoot down Turkey's reconnaissance jet in June 2012?", "Yes."),
+        # The gerund is the subject; the verb asked about is "oblige".
+        ("Does invoking Article 4 oblige NATO to take military action?", "No."),
+        # "Is it true that ...?" asks about the clause: "more than once" against "only once".
+        ("Is it true that Article 5 has been invoked more than once?", "No."),
     ],
 )
 def test_yes_no_reads_negative_questions_repetition_currency_and_who_did_it(
@@ -924,22 +928,6 @@ def test_a_subject_described_by_something_of_its_own_is_named_first(nato: Assist
 def test_when_something_ended_is_the_end_of_its_span(nato: Assistant) -> None:
     answer = nato.ask("Until when was Stoltenberg Secretary General?").answer
     assert answer.startswith("30 September 2024"), answer
-
-
-@pytest.mark.parametrize(
-    ("asked", "said"),
-    [
-        # The gerund is the subject; the verb asked about is "oblige".
-        ("Does invoking Article 4 oblige NATO to take military action?", "No."),
-        # "Is it true that ...?" asks about the clause: "more than once" against "only once".
-        ("Is it true that Article 5 has been invoked more than once?", "No."),
-    ],
-)
-def test_yes_no_asks_of_the_main_verb_when_a_gerund_or_is_it_true_comes_first(
-    nato: Assistant, asked: str, said: str
-) -> None:
-    answer = nato.ask(asked).answer
-    assert answer.startswith(said), answer
 
 
 @pytest.mark.parametrize(
