@@ -1209,9 +1209,10 @@ def _act(doc: Any) -> tuple[str, ...]:
     root = _root(doc)
     if root is not None and root.pos_ != "VERB":
         return ()
-    if root is not None and root.lemma_.lower() == "do":
+    if root is not None and root.lemma_.lower() == "do" and root.tag_ != "VB":
         # "When did Poland first invoke Article 4?" may be parsed with "did" as the main
         # verb: the act is the base-form verb after it, or a word that names an act.
+        # "What did NATO do after that meeting?" asks no act but doing.
         after = doc[root.i + 1 :]
         root = next((t for t in after if t.tag_ == "VB"), None) or next(
             (t for t in after if text.same_act(text.stem(t.lower_))[1:]), None

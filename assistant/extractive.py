@@ -43,6 +43,8 @@ _OUTCOME_STATED = re.compile(
     r"statement|declared|condemned|demanded|urged|called on|pledged)\b",
     re.IGNORECASE,
 )
+# A section heading that files what came of an event: "The outcome", "NATO's response".
+_OUTCOME_HEADING = re.compile(r"\b(outcomes?|responses?|results?|reactions?|aftermath)\b", re.I)
 _EARLIER = re.compile(r"\b(already|although|though|previously|earlier|before)\b", re.I)
 _HEDGES = re.compile(
     r"\b(wrong(ly)?|error|erroneous|incorrect(ly)?|falsely|mistaken(ly)?|undercount|"
@@ -282,12 +284,15 @@ def _type_match(
         if re.search(r"\b(could|would|might|may)\b", quote, re.I):
             return 0.3  # what could follow did not follow
         # "..., even though NATO had already deployed air defences" tells of before.
+        if _OUTCOME_HEADING.search(_section(context)):
+            # The source files the sentence under what came of the event.
+            return 1.0
         stated = [
             m
             for m in _OUTCOME_STATED.finditer(quote)
             if not _EARLIER.search(" ".join(quote[: m.start()].split()[-4:]))
         ]
-        return 1.0 if stated else 0.2
+        return 0.8 if stated else 0.2
     if kind == "definition" and question.manner:
         # "How does the Council make decisions?": a manner of deciding, not any manner.
         told = not text.term_set(quote).isdisjoint(question.manner)
@@ -431,6 +436,7 @@ class ExtractiveGenerator:
         titles = _titles(passages, entities)
         # "What did Tusk say ...?" is answered by what he is reported to have said.
         reported = bool(text.REPORTED.search(own_words(question.text)))
+        outcome = question.kind == "outcome"
         found: list[Candidate] = []
         for (rank, passage, start, quote), semantic in zip(spans, sims.tolist(), strict=True):
             opening = start < 0
@@ -440,6 +446,9 @@ class ExtractiveGenerator:
             )
             s_terms = text.base_terms(quote)
             folded = text.fold(quote)
+            # What came of an event is told under the event's own title ("Estonia's
+            # request › The outcome"), often without naming it again.
+            told = folded + " " + text.fold(_context(passage.text)) if outcome else folded
             cand = Candidate(passage, quote, start, ents, {}, 0.0)
             features = {
                 "overlap": sum(w for t, w in weights.items() if text.base_term(t) in s_terms)
@@ -451,7 +460,7 @@ class ExtractiveGenerator:
                 "type_match": type_match(
                     question, quote, cand.named(wanted, question), passage.text, titles
                 ),
-                "entity_cover": (sum(_covers(n, folded) for n in names) / len(names))
+                "entity_cover": (sum(_covers(n, told) for n in names) / len(names))
                 if names
                 else 0.5,
                 "year_match": float(any(y in quote for y in own_years)) if own_years else 0.5,
@@ -538,6 +547,10 @@ class ExtractiveGenerator:
             # in another document than the event: across more documents than an answer's
             # passages.
             passages = _merged(passages, search(q.text, 16))
+        if q.kind == "outcome" and (q.names or q.years) and search:
+            # What came of an event is told under its own heading ("The outcome", "NATO's
+            # response to ..."), which the question's account of the event does not find.
+            passages = _merged(passages, search(_outcome_query(q), 16))
         if q.kind == "definition" and q.names and not q.manner and search:
             # The name alone finds the passages about it, where its definition is, when
             # the question's other words ("what is ... of NATO") find every passage.
@@ -662,7 +675,7 @@ class ExtractiveGenerator:
         return True
 
     def _dated(
-        self, event_text: str, search: Search, after: int = 0
+        self, event_text: str, search: Search, after: int = 0, before: int = 0
     ) -> tuple[Candidate, int] | None:
         """The sentence that dates an event as its sources state it (not as a source
         reports another's claim), and its date: the earliest it gives (from `after` on,
@@ -670,17 +683,31 @@ class ExtractiveGenerator:
         another sentence about the same event when the first gives a year alone. None
         when no sentence dates it."""
         # Any sentence that dates the event will do, whatever verb it tells it with.
-        inner = dataclasses.replace(analysis.analyse(event_text), kind="date", target="", act=())
+        asked = analysis.analyse(event_text)
+        inner = dataclasses.replace(asked, kind="date", target="", act=())
         ranked = self.candidates(inner, search(event_text, 8))
         stated = [c for c in ranked if not c.features["hedged"]] or ranked
         if after:
             # "How long after the airstrike did the meeting take place?": the first such
             # event after it, among sentences not far below the best.
-            later = {id(c): _later(c.quote, after) for c in stated}
+            later = {id(c): _later(c.quote, after, _act_of(event_text, asked)) for c in stated}
             stated = [c for c in stated if later[id(c)] and c.score >= 0.3 * stated[0].score]
             stated.sort(key=lambda c: later[id(c)])
         if not stated:
             return None
+        if before:
+            # "How many days after the meeting on Poland's request was Eastern Sentry
+            # announced?": of an event that recurs, the occasion last before the other,
+            # told by a sentence that names as much of the event as the best do.
+            near = [c for c in stated if c.score >= 0.3 * stated[0].score]
+            cover = max(c.features["entity_cover"] for c in near)
+            sides = [
+                (max(ds), c)
+                for c in near
+                if c.features["type_match"] >= 0.6 and c.features["entity_cover"] >= cover
+                if (ds := [d for d in _near_names(inner, c.quote) if d < before])
+            ]
+            return max(sides, key=lambda x: (x[0], x[1].score))[::-1] if sides else None
         event = stated[0] if after else compose.pick(inner, stated)
         dates = [
             d
@@ -754,13 +781,40 @@ class ExtractiveGenerator:
         if began is None:
             return None
         ended = self._dated(second, search)
-        if ordered and (ended is None or ended[1] <= began[1]):
+        if ended is not None and ended[0].quote == began[0].quote:
+            ended = None  # "between the incursion and the meeting on it": another sentence
+        # The second event placed by the first's names and years: "the meeting on it"
+        # after "Syria downing the Turkish jet in 2012" is searched as a meeting of 2012.
+        placed = analysis.analyse(first)
+        tied = f"{second} ({', '.join([*placed.names, *placed.years])})"
+        if (ordered or ended is None) and (ended is None or ended[1] <= began[1]):
             # "How long after the airstrike did the meeting take place?": not any meeting,
             # but the first found beside the airstrike that followed it.
-            ended = self._dated(f"{second} after {first}", search, after=began[1])
+            ended = self._dated(
+                f"{second} after {first}" if ordered else tied, search, after=began[1]
+            )
         if ended is None:
             return None
         (one, start), (other, end) = began, ended
+        if start < end and not (placed.order or placed.years):
+            # An event said without its date or its place in a series is the occasion
+            # nearest the other event, not the first of its kind.
+            # Occasions a year or more apart, not a day's difference in telling one.
+            nearer = self._dated(first, search, before=end)
+            if nearer is not None and nearer[1] // 10000 > start // 10000:
+                one, start = nearer
+        recurs = analysis.analyse(second)
+        if (
+            start < end
+            and _ON_IT.search(second)
+            and not (recurs.order or recurs.years)
+            and _act_of(second, recurs)
+        ):
+            # And "the meeting on it": the meeting first after the event it is on, when
+            # the question tells what happened (a meeting, not "that").
+            nearer = self._dated(tied, search, after=start)
+            if nearer is not None and nearer[1] // 10000 < end // 10000:
+                other, end = nearer
         if ordered and start > end:
             return None  # "How long after X did Y?" with Y dated before X: a wrong event
         said = text.elapsed(start, end, unit) if start != end else None
@@ -927,9 +981,36 @@ def _led(lead: str, one: Candidate, other: Candidate) -> Draft:
     return sources.draft([lead, *(sources.sentence(c) for c in cited)])
 
 
-def _later(sentence: str, after: int) -> int:
-    """The earliest date a sentence gives for what happened after `after`, else 0."""
-    return min((d for d, _ in text.dates_at(sentence) if d > after), default=0)
+# An event told by the one before it: "the meeting on it", "the statement about that".
+_ON_IT = re.compile(r"\b(?:on|about|over|after|to|for|of) (?:it|that|this|them)\b", re.I)
+
+
+def _act_of(event: str, asked: Question) -> tuple[str, ...]:
+    """The act an event is told by: its verb, or the first noun that names one ("the
+    meeting on it")."""
+    return asked.act or next(
+        (
+            acts
+            for w in text.words(event)
+            if len(acts := text.same_act(text.base_term(text.stem(w)))) > 1
+        ),
+        (),
+    )
+
+
+def _later(sentence: str, after: int, act: Sequence[str] = ()) -> int:
+    """The date a sentence gives for what happened after `after`, else 0: the one nearest
+    the words that tell the act when it names the act ("NATO announced on 24 June that
+    the Council would meet on 26 June" dates the meeting), else the earliest."""
+    found = [(d, at) for d, at in text.dates_at(sentence) if d > after]
+    told = [
+        m.start()
+        for m in re.finditer(r"[\w'’]+", sentence)
+        if act and any(t.startswith(a) for t in text.base_terms(m.group()) for a in act)
+    ]
+    if told and found:
+        return min(found, key=lambda x: (min(abs(x[1] - t) for t in told), x[0]))[0]
+    return min((d for d, _ in found), default=0)
 
 
 # The alliance is named by its Council and its members as often as by its own name: a
@@ -1013,6 +1094,22 @@ def _retitled(e: Entity) -> Entity:
     if not title or not re.fullmatch(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){1,3}", rest):
         return e
     return Entity(rest, "PERSON", e.start + title.end(), e.end)
+
+
+def _context(chunk_text: str) -> str:
+    """A chunk's context line: 'Title › Heading'."""
+    return chunk_text[: body_offset(chunk_text)]
+
+
+def _section(chunk_text: str) -> str:
+    """The heading a chunk's sentences stand under: the last part of its context line."""
+    return _context(chunk_text).rsplit("›", 1)[-1]
+
+
+def _outcome_query(q: Question) -> str:
+    """A search for what followed the event a question names: its names and years, and
+    the words the sources tell a response in."""
+    return " ".join([*q.names, *q.years, "response", "outcome"])
 
 
 def _merged(first: Sequence[Passage], more: Sequence[Passage]) -> list[Passage]:

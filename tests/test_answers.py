@@ -278,6 +278,12 @@ def test_forecasts_and_judgements_are_declined_with_the_reason(
             "from abroad?",
             "eight measures",
         ),
+        # Told under the event's own heading, in a document the question's words about
+        # the request do not find.
+        ("What did NATO do after Poland invoked Article 4 in 2025?", "Eastern Sentry"),
+        ("What happened after the 2022 invocation?", "defence plans were activated"),
+        # The act asked about: "deploying" is told by "deployed".
+        ("What did NATO end up deploying for Turkey in 2003?", "deployed"),
     ],
 )
 def test_an_outcome_is_a_step_taken_after_the_event(
@@ -532,6 +538,30 @@ def test_the_time_between_two_events_is_worked_out_from_their_dates(nato: Assist
     # A sentence that dates several states dates the one asked of.
     joined = nato.ask("How many years after joining NATO did Poland first invoke Article 4?")
     assert joined.answer.startswith("15 years."), joined.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Poland asked in 2014 and in 2025: the meeting meant is the one before the launch.
+        (
+            "How many days after the NAC's Article 4 meeting on Poland's request was Eastern "
+            "Sentry announced?",
+            "2 days.",
+        ),
+        # "The meeting on it" is the first meeting after the shoot-down, not the latest.
+        (
+            "How many days passed between Syria downing the Turkish jet in 2012 and the NAC "
+            "meeting on it?",
+            "4 days.",
+        ),
+    ],
+)
+def test_a_recurring_event_in_a_time_between_is_the_occasion_nearest_the_other(
+    nato: Assistant, question: str, expected: str
+) -> None:
+    answer = nato.ask(question).answer
+    assert answer.startswith(expected), answer
 
 
 def test_a_follow_up_is_answered_by_its_own_words_not_by_what_it_borrowed(
