@@ -416,7 +416,10 @@ _KIND_PATTERNS = {
     r"^what (?:\w+ )?(?:did|does|do|have|has|had|was|were) (?:\w+ ){0,4}?(?:announce|launch|"
     r"decide|agree|approve|deploy|set up)(?:d|ed|ing)?(?: on| to)?\W*(?:\s|$)|"
     # "What did NATO do because of that?"
-    r"^what (?:did|does|do|would|will) .+\bbecause of (?:that|it|this|them)\b",
+    r"^what (?:did|does|do|would|will) .+\bbecause of (?:that|it|this|them)\b|"
+    # "How did NATO respond to ...?", "what did the allies do about it?"
+    r"^how (?:did|does|do|has|have|would|will) (?:\w+ ){1,4}?(?:respond|react|reply|retaliate)\b|"
+    r"^what (?:did|does|do|has|have|would|will) (?:\w+ ){1,4}?do (?:about|over|against)\b",
     "date": r"\b(what|which) (date|day|year|month)\b|\bin what year\b|\bsince when\b",
     "place": r"\bwhere\b|\b(which|what) (?:(?:was|is|were|are) the (?:first|last|latest|only|"
     r"newest|next|most recent|\d+(?:st|nd|rd|th)) )?(city|place|town|village|island|base|airport|"

@@ -154,8 +154,9 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             )
         ]
         strong.sort(key=lambda c: -c.features["type_match"])
-        if q.kind == "outcome" and q.act:
-            # "What did NATO end up deploying?": what came of it by the act asked about.
+        if q.kind == "outcome" and q.act and not set(q.act) & _RESPONDING:
+            # "What did NATO end up deploying?": what came of it by the act asked about;
+            # "How did NATO respond?" asks any act.
             told = [
                 c
                 for c in ranked[:10]
@@ -261,6 +262,10 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             min(dated, key=lambda c: (min(text.date_values(c.quote)), -c.score)) if dated else best
         )
     return best
+
+
+# Verbs that ask what came of an event without saying what kind of act it was.
+_RESPONDING = frozenset(text.base_term(text.stem(w)) for w in "respond react reply".split())
 
 
 def _urged_only(act: Sequence[str], sentence: str) -> bool:

@@ -921,8 +921,17 @@ class ExtractiveGenerator:
         # The office is what the sentence is about (its first words), and no one is named.
         if office is None or len(lead.quote[: office.start()].split()) > 2:
             return None
-        if any(e.label in ("PERSON", "GPE", "NORP") for e in lead.entities):
-            return None  # a person or a state answers: "Turkey's foreign minister ..."
+        # "Which minister briefed ...?" is not answered by SACEUR; "Who chaired ...?" is
+        # by whichever office chairs.
+        wanted = _asked_roles(q) - {"chair"}
+        if wanted and not wanted & _roles(office.group()):
+            return None
+        if any(e.label == "PERSON" for e in lead.entities) or lead.named(
+            frozenset({"GPE", "NORP"}), q
+        ):
+            # A person holds the office, or a state the question does not name answers:
+            # "Turkey's foreign minister ..."
+            return None
         dates = [at] if at else text.date_values(lead.quote)
         found = None if dates else self._dated(q.text, search)
         when = min(dates) if dates else found[1] if found else None
@@ -940,7 +949,14 @@ class ExtractiveGenerator:
         ]
         if not held:
             return None
-        return compose.answer(outer, held, at=when, event=lead)
+        # The person first, then what the question asked them of, then who held the
+        # office: "Alexus G. Grynkewich. SACEUR briefed ... [1]. In 2025, SACEUR was ...".
+        holder = compose.pick(outer, held, when)
+        name = compose.span(outer, holder)
+        if not name:
+            return None
+        sources = compose.Sources()
+        return sources.draft([f"{name}.", sources.sentence(lead), sources.sentence(holder)])
 
     def _two_step(
         self, q: Question, passages: Sequence[Passage], search: Search, own: str

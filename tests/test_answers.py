@@ -489,6 +489,14 @@ def test_an_office_that_did_something_is_named_by_its_holder_then(nato: Assistan
     # A general asked for is found as the commander who held that post at the time.
     briefed = nato.ask("Which general briefed the Council at the meeting Estonia asked for?")
     assert "Grynkewich" in briefed.answer
+    # The question's own state does not stand for the person asked for.
+    named = nato.ask(
+        "Which general briefed the North Atlantic Council at Estonia's Article 4 meeting in "
+        "September 2025?"
+    )
+    assert named.answer.startswith("Alexus Grynkewich."), named.answer
+    # Another office than the one asked for answers nothing.
+    assert nato.ask("Which Estonian minister briefed the allies at Estonia's meeting?").refused
 
 
 def test_who_holds_an_office_now_is_answered_with_the_office(nato: Assistant) -> None:
