@@ -1189,6 +1189,15 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     ]
     # A sentence that names more of them is more likely the list itself.
     enumerating.sort(key=lambda c: -c.score * min(8, len(named[id(c)])) ** 0.5)
+    if enumerating and q.focus:
+        # One that says how many there are and names as many is the whole list: "Eight
+        # allies requested ...: Bulgaria, ..." before a tally that names them with others.
+        top = enumerating[0].score
+        enumerating.sort(
+            key=lambda c: (
+                not (c.score >= 0.5 * top and len(named[id(c)]) in _stated_counts(q, c.quote))
+            )
+        )
     # "List all twelve countries ...": an enumeration of as many as the question says.
     asked = text.counts_of(q.focus, q.text) if q.focus else []
     enumerating.sort(key=lambda c: len(named[id(c)]) not in asked)

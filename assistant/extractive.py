@@ -531,7 +531,7 @@ class ExtractiveGenerator:
             if chosen is not None:
                 return chosen
         if q.kind == "yes-no" and search is not None and (among := analysis.membership(q.text)):
-            member = self._member(*among, passages, search)
+            member = self._member(*among, search)
             if member is not None:
                 return member
         if q.inner and q.kind not in ("list", "comparison") and search is not None:
@@ -574,15 +574,15 @@ class ExtractiveGenerator:
             return held
         return compose.answer(q, ranked)
 
-    def _member(
-        self, who: str, asked: str, passages: Sequence[Passage], search: Search
-    ) -> Draft | None:
+    def _member(self, who: str, asked: str, search: Search) -> Draft | None:
         """Whether `who` is among the items that the list question `asked` finds: yes or
         no before the list itself; None when there is no list of two or more to tell."""
         lq = analysis.analyse(asked)
         if lq.kind != "list":
             return None
-        ranked = self.candidates(lq, _merged(passages, search(lq.text, 16)))
+        # The list as asked on its own: the passages found for the name asked about
+        # would rank its own sentences ("Turkey made 5 requests ...") into the list.
+        ranked = self.candidates(lq, search(lq.text, 16))
         if not ranked or not self._answers(lq, ranked, asked):
             return None
         listed = compose.answer(lq, ranked)

@@ -204,13 +204,16 @@ class HybridRetriever(BaseRetriever):
         spare: list[str] = []
         bodies: set[str] = set()
         per_source: Counter[str] = Counter()
+        # A wide search (a list's items, a count's figures) may take more of one file: a
+        # quarter of what it asks for.
+        cap = max(self.per_source, k // 4)
         for key in sorted(fused, key=lambda key: -fused[key]):
             body = chunking.body(docs[key].page_content).strip()
             if body in bodies:
                 continue  # the same passage reached through two files or ids
             bodies.add(body)
             source = str(docs[key].metadata.get("source", ""))
-            if per_source[source] >= self.per_source:
+            if per_source[source] >= cap:
                 spare.append(key)
                 continue
             per_source[source] += 1
