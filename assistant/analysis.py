@@ -595,6 +595,9 @@ class Question:
     # the event each would have to be dated by ("Greece joined NATO"); `order` says
     # whether the earlier ("first") or the later ("latest") is asked for.
     options: tuple[tuple[str, str], ...] = ()
+    # "Which countries have joined since 2010?": a list's items kept by the date each is
+    # given, as (way, YYYYMMDD) with way one of "since", "after", "before", "until".
+    bound: tuple[str, int] | tuple[()] = ()
     agent: str = ""  # who a yes/no question says did it: "Did Turkey shoot down ...?"
     speculation: str = ""  # "forecast" or "opinion": see `speculative`
     # A verb of the main question is in the past ("Who chaired ...?") or perfect ("Who
@@ -848,12 +851,15 @@ def _analyse(question: str) -> Question:
         kind, sides = "comparison", ()
     else:
         occasions = False
+    bound = _bound(spelled) if kind == "list" else ()
     return Question(
         text=spelled,
         kind=kind,
         target=target,
         entities=entities,
-        years=tuple(text.years(spelled)),
+        # A bound's year is no year the evidence must give.
+        years=tuple(y for y in text.years(spelled) if not bound or y != str(bound[1] // 10000)),
+        bound=bound,
         order=order,
         sides=sides,
         occasions=occasions,
@@ -1228,6 +1234,19 @@ def _act(doc: Any) -> tuple[str, ...]:
     return text.same_act(verb)
 
 
+@lru_cache(maxsize=1024)
+def verbs(question: str) -> tuple[str, ...]:
+    """The acts a question's verbs tell, wherever they stand ("List the countries that
+    joined NATO" tells joining), each with the stems of the verbs for the same act."""
+    out: list[str] = []
+    for t in nlp()(question):
+        if t.pos_ == "VERB" and t.lemma_.lower() not in _NO_ACT:
+            verb = text.base_term(text.stem(t.lemma_.lower()))
+            if verb not in _LIGHT_VERBS:
+                out += [a for a in text.same_act(verb) if a not in out]
+    return tuple(out)
+
+
 _BECAUSE = re.compile(r"\s+because\s+(?!of\b)", re.IGNORECASE)
 _SUBORDINATE = (
     r"\s(?:after|when|because|before|following|since|while|during|once|if)\s|"
@@ -1283,6 +1302,46 @@ _LATER = re.compile(
     r"\s+(?P<b>.+)",
     re.I,
 )
+
+
+_BOUND = re.compile(
+    r"\b(since|after|from|before|prior to|until|till|up to)\s+((?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?"
+    r"(?:1[89]|20)\d\d)\b(?!\s*(?:and|to|-|–)\s*\d)",
+)
+_BOUND_WAYS = {"since": "since", "from": "since", "after": "after", "prior to": "before"}
+
+
+def _bound(question: str) -> tuple[str, int] | tuple[()]:
+    """The date a list's items must fall since, after, before or until: ("since",
+    20100000) for "Which countries have joined NATO since 2010?"."""
+    found = _BOUND.search(question)
+    values = text.date_values(found.group(2)) if found else []
+    if not found or not values:
+        return ()
+    way = found.group(1).lower()
+    return _BOUND_WAYS.get(way, "until" if way in ("until", "till", "up to") else way), values[0]
+
+
+def unbounded(q: Question) -> str:
+    """The question without its bound: "since 2010" names no date the evidence must give."""
+    return _BOUND.sub(" ", q.text) if q.bound else q.text
+
+
+def within(bound: tuple[str, int] | tuple[()], date: int) -> bool:
+    """Whether a YYYYMMDD date (day or month 00 when not given) falls within the bound; a
+    date known to its year only falls in a bound of that year's day."""
+    if not bound:
+        return True
+    way, at = bound
+    coarse = date % 10000 == 0 or at % 10000 == 0
+    year, at_year = date // 10000, at // 10000
+    if way == "since":
+        return year >= at_year if coarse else date >= at
+    if way == "after":
+        return year > at_year if coarse else date > at
+    if way == "before":
+        return year < at_year if coarse else date < at
+    return year <= at_year if coarse else date <= at
 
 
 def _interval(question: str, entities: Sequence[Entity]) -> tuple[str, str, str, bool] | tuple[()]:

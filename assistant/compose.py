@@ -1155,7 +1155,10 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
         return _with_one_more(series[0] if series else pick(q, ranked), ranked, sources)
     items: dict[str, tuple[str, Candidate]] = {}
     used: list[Candidate] = []
-    wide = [c for c in ranked if c.score >= 0.25 * best and c.features["hedged"] < 1.0]
+    # A bounded list ("since 2010") keeps only items dated within the bound, a strong
+    # filter: it may look further down for them.
+    reach = 0.15 if q.bound else 0.25
+    wide = [c for c in ranked if c.score >= reach * best and c.features["hedged"] < 1.0]
     # A source's own statement before one that reports another's ("Wikipedia says ..."),
     # unless the question asks what was said.
     if not (text.REPORTED.search(q.text) or _TELLING.search(q.text)):
@@ -1180,6 +1183,13 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     # A name the model tags in one sentence is the same name where it misses it there.
     known = {e.text for c in ranked for e in c.entities if e.label in labels}
     named = {id(c): cand_items(c, labels, q, known) for c in wide}
+    if q.bound:
+        # "... since 2010": only the items the sentence dates within the bound.
+        named = {
+            key: [f for f in found if _item_within(q, f, c.quote)]
+            for c in wide
+            for key, found in [(id(c), named[id(c)])]
+        }
     of_kind = functools.partial(_of_kind, q)
 
     enumerating = [
@@ -1211,16 +1221,23 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
         # Complete when it says how many of the very things asked for there are, and
         # names as many: "The 12 founding members are ..." for "Name the founding members".
         # So is an enumeration of as many as the question itself says there are.
-        if q.focus and len(items) in [*_stated_counts(q, first.quote), *asked]:
+        if q.focus and not q.bound and len(items) in [*_stated_counts(q, first.quote), *asked]:
             adding = []
     # Other sentences add the items they are about (the name that opens them).
     for cand in adding:
-        if len(used) >= 6 or cand in used or cand.score < 0.3 * best:
+        if len(used) >= 6 or cand in used or cand.score < max(0.3 - reach, reach) * best:
             continue
         fresh = [f for f in named[id(cand)] if not _listed(f, items)]
         if used and all(map(of_kind, named[id(used[0])])):
             fresh = [f for f in fresh if of_kind(f)]  # operations, then only operations
-        fresh = [f for f in fresh if _subject(f, cand.quote) or of_kind(f)] if used else fresh
+        if used:
+            # The item the sentence is about, or one in a clause that tells the act
+            # asked about ("..., Montenegro joined in 2017").
+            fresh = [
+                f
+                for f in fresh
+                if _subject(f, cand.quote) or of_kind(f) or _acts_in_clause(q, f, cand.quote)
+            ]
         if fresh:
             used.append(cand)
             for item in fresh:
@@ -1234,6 +1251,30 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     if len(used[0].quote.split()) <= 35:
         parts.append(sources.sentence(used[0]))
     return sources.draft(parts)
+
+
+def _acts_in_clause(q: Question, item: str, sentence: str) -> bool:
+    """Whether the item does the question's act in its clause: it stands before a word
+    that tells the act ("..., Montenegro joined in 2017"), not after one ("became a member
+    ... in Washington")."""
+    acts = q.act or analysis.verbs(q.text)
+    for clause in _CLAUSES.split(sentence):
+        at = clause.find(item)
+        if at >= 0 and acts and not text.base_terms(clause[at + len(item) :]).isdisjoint(acts):
+            return True
+    return False
+
+
+def _item_within(q: Question, item: str, sentence: str) -> bool:
+    """Whether the sentence dates the item within the question's bound: by the first date
+    after the item ("Montenegro joined in 2017"), else the nearest before it ("Seven states
+    joined in 2004: Bulgaria, ..."). An undated item is not within."""
+    at = sentence.find(item)
+    dates = text.dates_at(sentence)
+    after = [d for d, where in dates if where > at]
+    before = [d for d, where in dates if where < at]
+    date = after[0] if after else before[-1] if before else None
+    return date is not None and analysis.within(q.bound, date)
 
 
 # Nouns that all count states: "Eight allies ..." tells how many countries there are.

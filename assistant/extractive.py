@@ -222,7 +222,9 @@ def _type_match(
         event, after = text.date_values(question.text), text.date_values(quote)
         if event and after and max(after) < min(event):
             return 0.0
-    elif text.date_conflict(_date_bounds(question) if kind == "date" else question.text, quote):
+    elif text.date_conflict(
+        _date_bounds(question) if kind == "date" else analysis.unbounded(question), quote
+    ):
         # A year a follow-up borrowed places it, but does not rule out the date it asks
         # for ("when did he take office?" after a question about 2025).
         return 0.0
@@ -893,7 +895,12 @@ class ExtractiveGenerator:
                 and text.fold(e.text).removeprefix("the ") in analysis.STATES
             ]
             dates = text.date_mentions(cand.quote)
+            # "Poland's third request" counts Poland's, not all: a place in the count
+            # the description gives without an owner is not one of an owner's.
+            owned = re.search(rf"['’]s\s+{counted.group(1)}\b", cand.quote, re.I)
             if states and dates and counted.group(1) in text.words(cand.quote.lower()):
+                if owned and not re.search(r"['’]s\s", counted.group()):
+                    continue
                 return f"the {head.group(1)} ({states[0]}, {dates[0]})", cand
         return None
 

@@ -618,3 +618,30 @@ def test_a_follow_ups_borrowed_names_are_not_what_a_yes_no_question_asserts() ->
 def test_what_was_a_named_operation_is_a_definition_which_operation_a_name() -> None:
     assert analyse("What was Operation Display Deterrence?").kind == "definition"
     assert analyse("Which NATO operation followed Turkey's 2003 request?").kind == "name"
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [
+        ("Which countries have joined NATO since 2010?", ("since", 20100000)),
+        ("Which allies asked for Article 4 after 2014?", ("after", 20140000)),
+        ("Which states joined NATO before 1990?", ("before", 19900000)),
+        ("List the requests made until 10 September 2025.", ("until", 20250910)),
+        # A span is two years the evidence gives, not a bound.
+        ("List the requests from 2012 to 2015.", ()),
+        ("Which countries asked in 2022?", ()),
+    ],
+)
+def test_a_list_bound_is_read_with_its_date(question: str, bound: tuple[str, int]) -> None:
+    q = analyse(question)
+    assert q.bound == bound
+    if bound:
+        assert str(bound[1] // 10000) not in q.years  # no year the evidence must give
+
+
+def test_a_date_falls_within_a_bound_at_the_precision_both_give() -> None:
+    assert analysis.within(("since", 20100000), 20100000)
+    assert not analysis.within(("after", 20100000), 20100615)  # 2010 is not after 2010
+    assert analysis.within(("after", 20250910), 20250919)
+    assert not analysis.within(("before", 19900000), 19900000)
+    assert analysis.within(("until", 20250910), 20250910)
