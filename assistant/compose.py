@@ -693,6 +693,16 @@ def polar(q: Question, ranked: Sequence[Candidate]) -> tuple[bool, Candidate]:
     asked = text.base_terms(q.text)
     if q.years and not any(y in c.quote for c in ranked[:5] for y in q.years):
         return asked_negated, lead
+    # "Was Rutte Secretary General when Poland asked in 2014?" against "Rasmussen was
+    # Secretary General when Poland asked in 2014": the best evidence gives another person
+    # and none near the top names the one asked about.
+    people = [e.text for e in q.entities if e.label == "PERSON"]
+    if (
+        people
+        and lead.named(frozenset({"PERSON"}), q)
+        and not any(mentions(c.quote, p) for c in ranked[:3] for p in people)
+    ):
+        return asked_negated, lead
     # "Was it an emergency session?" against "it was the regular weekly session": the
     # evidence names the opposite of what the question asks.
     contrary = _contrary(q, ranked)

@@ -972,10 +972,7 @@ class ExtractiveGenerator:
         inner event happened, then answer the outer question at that date."""
         found = self._dated(q.inner, search)
         if found is None:
-            ranked = self.candidates(q, passages)
-            if not ranked or not self._answers(q, ranked, own):
-                return refusal()
-            return compose.answer(q, ranked)
+            return self._directly(q, passages, own)
         event, when = found
         outer_text = f"{q.outer} {text.spoken_date(when)}"
         outer = dataclasses.replace(
@@ -983,9 +980,18 @@ class ExtractiveGenerator:
         )
         ranked = self.candidates(outer, _merged(search(outer_text, 8), passages))
         if not ranked or not self._answers(outer, ranked, own):
-            return refusal()
+            # "Did anyone get hurt when the debris hit the house?": the passages on the
+            # event may tell it whole, where the outer question alone finds nothing.
+            return self._directly(q, passages, own) if q.kind == "yes-no" else refusal()
         held = self._holder(outer, ranked, search, at=when)
         return held or compose.answer(outer, ranked, at=when, event=event)
+
+    def _directly(self, q: Question, passages: Sequence[Passage], own: str) -> Draft:
+        """The question answered whole from its passages, or refused."""
+        ranked = self.candidates(q, passages)
+        if not ranked or not self._answers(q, ranked, own):
+            return refusal()
+        return compose.answer(q, ranked)
 
 
 # The head of a described occasion: "the incident" of "the incident that led to ...".

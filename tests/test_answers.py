@@ -202,6 +202,18 @@ def test_yes_no_rests_on_a_sentence_about_the_subject_asked_of(nato: Assistant) 
     )
     answer = nato.ask("Was Turkey one of the allies behind the joint request of February 2022?")
     assert answer.answer.startswith("No."), answer.answer
+    # Another person in the office asked about, and none near the top naming the one asked.
+    answer = nato.ask("Was Rutte Secretary General when Poland invoked Article 4 in 2014?")
+    assert answer.answer.startswith("No.") and "Rasmussen" in answer.answer, answer.answer
+    answer = nato.ask("Was Rasmussen in charge when Poland asked in 2014?")
+    assert answer.answer.startswith("Yes."), answer.answer
+
+
+def test_a_yes_no_with_a_time_clause_the_passages_answer_whole(nato: Assistant) -> None:
+    # "when the debris hit the house" dates nothing the outer question finds on its own;
+    # the passages about the event answer it.
+    answer = nato.ask("did anyone get hurt when the drone debris hit that house in poland")
+    assert answer.answer.startswith("No.") and "no one was injured" in answer.answer
 
 
 @pytest.mark.parametrize(
