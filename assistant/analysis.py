@@ -719,7 +719,17 @@ def spell_out(question: str) -> str:
     for pattern, plain in _EVERYDAY_RE:
         out = pattern.sub(plain, out)
     out = _CAPITAL_RE.sub(lambda m: f"{m.group()} ({CAPITALS[m.group().lower()]})", out)
+    # "so Poland triggered it or was that just talk": the doubt put as the other choice
+    # asks whether the first is so.
+    out = _OTHER_CHOICE.sub("?", out)
     return _ARTICLE_NO.sub(lambda m: f"Article {m.group(1)}", out).strip()
+
+
+_OTHER_CHOICE = re.compile(
+    r"\s*,?\s+or (?:was|is|were|are) (?:that|it|this|they) (?:just|only|all|merely) \w+(?: \w+)?"
+    r"\W*$",
+    re.IGNORECASE,
+)
 
 
 def short_name(name: str) -> str:
@@ -1438,6 +1448,23 @@ def membership(question: str) -> tuple[str, str] | tuple[()]:
     if not found:
         return ()
     return found.group("who"), f"List {found.group('rest')}."
+
+
+_DID_ANYTHING = re.compile(
+    r"^(?:(?:and|so|but),?\s+)?(?:did|has|have|does|do|will)\s+(?P<who>.+?)\s+(?:\w+ly\s+|ever\s+)?"
+    r"(?:do|done|take|taken)\s+(?:anything|something|any (?:action|steps?|measures?)|action)"
+    r"(?P<rest>\s+(?:after|about|over|in response to|following|against|because of)\b[^?]*)\??$",
+    re.IGNORECASE,
+)
+
+
+def did_anything(question: str) -> str:
+    """'Did NATO do anything after the drones?' asked as what came of it: 'What did NATO
+    do after the drones?'; empty for any other question."""
+    found = _DID_ANYTHING.match(question.strip())
+    if not found:
+        return ""
+    return f"What did {found.group('who')} do{found.group('rest')}?"
 
 
 def _relative(question: str) -> tuple[str, str] | tuple[()]:

@@ -154,6 +154,18 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
             )
         ]
         strong.sort(key=lambda c: -c.features["type_match"])
+        if q.kind == "outcome":
+            # What came of the event is filed in the event's own document, that of the
+            # best sentence: its section on the outcome, however low that ranks.
+            filed = [
+                c
+                for c in ranked[:40]
+                if c.features["type_match"] >= 1.0 and not c.features["hedged"]
+            ]
+            home = ranked[0].passage.source
+            if not strong or strong[0].passage.source != home:
+                first = [c for c in filed if c.passage.source == home][:1]
+                strong = first + [c for c in strong if c not in first]
         if q.kind == "outcome" and q.act and not set(q.act) & _RESPONDING:
             # "What did NATO end up deploying?": what came of it by the act asked about;
             # "How did NATO respond?" asks any act.

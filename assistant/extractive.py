@@ -286,7 +286,7 @@ def _type_match(
         if re.search(r"\b(could|would|might|may)\b", quote, re.I):
             return 0.3  # what could follow did not follow
         # "..., even though NATO had already deployed air defences" tells of before.
-        if _OUTCOME_HEADING.search(_section(context)):
+        if _OUTCOME_HEADING.search(_context(context).rpartition("›")[2]):
             # The source files the sentence under what came of the event.
             return 1.0
         stated = [
@@ -532,6 +532,13 @@ class ExtractiveGenerator:
             chosen = self._chosen(q, search)
             if chosen is not None:
                 return chosen
+        if q.kind == "yes-no" and (done := analysis.did_anything(q.text)):
+            # "Did NATO do anything after ...?": yes, and what it did, when the sources
+            # tell what came of it; nothing found is no "no".
+            outcome = self.generate(done, passages, (), search)
+            if outcome.refused:
+                return outcome
+            return dataclasses.replace(outcome, answer="Yes. " + outcome.answer)
         if q.kind == "yes-no" and search is not None and (among := analysis.membership(q.text)):
             member = self._member(*among, search)
             if member is not None:
@@ -1128,11 +1135,6 @@ def _retitled(e: Entity) -> Entity:
 def _context(chunk_text: str) -> str:
     """A chunk's context line: 'Title › Heading'."""
     return chunk_text[: body_offset(chunk_text)]
-
-
-def _section(chunk_text: str) -> str:
-    """The heading a chunk's sentences stand under: the last part of its context line."""
-    return _context(chunk_text).rsplit("›", 1)[-1]
 
 
 def _outcome_query(q: Question) -> str:

@@ -645,3 +645,13 @@ def test_a_date_falls_within_a_bound_at_the_precision_both_give() -> None:
     assert analysis.within(("after", 20250910), 20250919)
     assert not analysis.within(("before", 19900000), 19900000)
     assert analysis.within(("until", 20250910), 20250910)
+
+
+def test_did_they_do_anything_is_asked_as_what_they_did() -> None:
+    assert analysis.did_anything("Did NATO do anything after the drones?") == (
+        "What did NATO do after the drones?"
+    )
+    assert analysis.did_anything("Did the allies take any action about it?") == (
+        "What did the allies do about it?"
+    )
+    assert analysis.did_anything("Did NATO invoke Article 5 after the drones?") == ""

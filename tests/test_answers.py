@@ -209,6 +209,19 @@ def test_yes_no_rests_on_a_sentence_about_the_subject_asked_of(nato: Assistant) 
     assert answer.answer.startswith("Yes."), answer.answer
 
 
+def test_a_doubt_put_as_the_other_choice_asks_whether_the_first_is_so(nato: Assistant) -> None:
+    answer = nato.ask("so poland actually triggered art 4 over the drones or was that just talk")
+    assert answer.answer.startswith("Yes."), answer.answer
+
+
+def test_did_they_do_anything_is_answered_by_what_came_of_it(nato: Assistant) -> None:
+    answer = nato.ask("Did NATO do anything after Turkey asked for consultations in 2003?").answer
+    assert answer.startswith("Yes.") and "Display Deterrence" in answer, answer
+    # Filed under the outcome of the event's own document, not of another occasion.
+    answer = nato.ask("What did NATO do after the 2012 shelling of Akçakale?").answer
+    assert first_sentence(answer).startswith("At its meeting of 3 October 2012"), answer
+
+
 def test_a_yes_no_with_a_time_clause_the_passages_answer_whole(nato: Assistant) -> None:
     # "when the debris hit the house" dates nothing the outer question finds on its own;
     # the passages about the event answer it.
