@@ -199,13 +199,16 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
         # someone called for it or considered it.
         urged = [c for c in good if _urged_only(q.act, c.quote)]
         good = [c for c in good if c not in urged] + urged
-    linked = _linked(q)
+    linked = linked_by(q)
     if linked is not None:
-        # "... taken jointly with whom?": a sentence with a name after "with".
+        # "... taken jointly with whom?": a sentence with a name after "with", from
+        # among the good ones or, when none has one, from near the top.
         joined = [
             c
-            for c in good[:6]
-            if c.score >= 0.5 * good[0].score and any(map(linked(c.quote), c.named(q.wanted, q)))
+            for c in [*good[:6], *ranked[:10]]
+            if c.score >= 0.5 * good[0].score
+            and c.features["hedged"] < 1.0
+            and any(map(linked(c.quote), c.named(q.wanted, q)))
         ]
         good = joined[:1] + [c for c in good if c not in joined[:1]]
     if q.kind == "name" and analysis.thing_asked(q.text):
@@ -295,7 +298,7 @@ _PREP_ASKED = re.compile(
 )
 
 
-def _linked(q: Question) -> Callable[[str], Callable[[str], bool]] | None:
+def linked_by(q: Question) -> Callable[[str], Callable[[str], bool]] | None:
     """For a question that asks for whoever stands after a preposition ("with whom?",
     "to which ambassador?"), a test of whether a sentence puts a name there; None for
     other questions."""
@@ -384,7 +387,7 @@ def span(q: Question, cand: Candidate) -> str:
         if found and kind == "place":
             return _state_of(found[0], cand)
         if kind == "person":
-            linked = _linked(q)
+            linked = linked_by(q)
             after = linked(cand.quote) if linked is not None else (lambda name: False)
             people = {e.text for e in cand.entities if e.label == "PERSON"}
             found.sort(key=lambda f: (not after(f), f not in people, -_titled_as(q, f, cand.quote)))

@@ -567,6 +567,16 @@ class ExtractiveGenerator:
         if q.occasions and search is not None:
             q = dataclasses.replace(q, sides=self._occasions(q, search))
         ranked = self.candidates(q, passages)
+        linked = compose.linked_by(q)
+        # "Who did he make the decision with?": when no sentence found puts a name after
+        # "with", one further down the search may.
+        if (
+            linked is not None
+            and search is not None
+            and not any(any(map(linked(c.quote), c.named(q.wanted, q))) for c in ranked[:10])
+        ):
+            passages = _merged(passages, search(q.text, 16))
+            ranked = self.candidates(q, passages)
         if q.kind == "comparison" and len(q.sides) >= 2 and search is not None and ranked:
             per_side, answered = self._sides(q, passages, search)
             # Evidence is weighed for the question as a whole, or else for each side:

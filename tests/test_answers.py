@@ -209,6 +209,22 @@ def test_yes_no_rests_on_a_sentence_about_the_subject_asked_of(nato: Assistant) 
     assert answer.answer.startswith("Yes."), answer.answer
 
 
+def test_whoever_stands_after_the_preposition_asked_is_looked_for_further(
+    nato: Assistant,
+) -> None:
+    # The sentence that puts a name after "with" is neither among the first passages
+    # nor among the best-scored sentences of the follow-up.
+    assert nato.ask("Who did Tusk say he made the decision with?").answer.startswith(
+        "Karol Nawrocki."
+    )
+    history = [
+        {"role": "user", "content": "Who is Donald Tusk in the drone story?"},
+        {"role": "assistant", "content": "Poland's Prime Minister, who asked for Article 4."},
+    ]
+    answer = nato.ask("who did he say he made the decision with?", history=history)
+    assert "Nawrocki" in first_sentence(answer.answer), answer.answer
+
+
 def test_a_doubt_put_as_the_other_choice_asks_whether_the_first_is_so(nato: Assistant) -> None:
     answer = nato.ask("so poland actually triggered art 4 over the drones or was that just talk")
     assert answer.answer.startswith("Yes."), answer.answer
