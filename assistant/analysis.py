@@ -796,7 +796,12 @@ def _analyse(question: str) -> Question:
         clause = re.match(r"(when|while)\s+(.+?),\s*$", spelled[: len(spelled) - len(main)], re.I)
         if clause:
             inner, outer = clause.group(2), main.strip(" ?.")
-    order = "first" if _FIRST.search(lowered) else "latest" if _LATEST.search(lowered) else ""
+    # The order the question's own words ask for: "(..., The first request followed ...)"
+    # borrowed from an answer only tells which occasion it is about.
+    from assistant.followup import own_words
+
+    own = own_words(lowered)
+    order = "first" if _FIRST.search(own) else "latest" if _LATEST.search(own) else ""
     if kind in ("outcome", "statement"):
         order = ""  # "What came of Turkey's first request?": the order names the occasion
     options = _options(spelled, entities)
@@ -880,7 +885,7 @@ def _analyse(question: str) -> Question:
         excluded=excluded,
         predicate=_predicate(asserted) if asserted is not None else (),
         manner=_manner(main, main_doc) if kind == "definition" else (),
-        act=_act(main_doc),
+        act=_act(_own_doc(main, main_doc)),
         agent=_agent(asserted) if asserted is not None else "",
         speculation=_speculation(main_doc),
         # "Who chaired ...?", and "Who would have chaired ...?" of a past occasion.
@@ -1255,6 +1260,15 @@ def verbs(question: str) -> tuple[str, ...]:
             if verb not in _LIGHT_VERBS:
                 out += [a for a in text.same_act(verb) if a not in out]
     return tuple(out)
+
+
+def _own_doc(main: str, doc: Any) -> Any:
+    """The parse of a follow-up's own words, without what it borrowed from earlier turns:
+    "when did the council meet (..., The first request followed ...)" asks of meeting."""
+    from assistant.followup import own_words
+
+    own = own_words(main)
+    return doc if own == main else nlp()(own)
 
 
 _BECAUSE = re.compile(r"\s+because\s+(?!of\b)", re.IGNORECASE)

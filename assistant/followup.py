@@ -218,6 +218,8 @@ def items(answer: str) -> list[str]:
     September after ..., and Estonia on 19 September after ..." -> both clauses. A
     parenthesis is left out, and [] when the answer lists nothing."""
     said = re.sub(r"\[\d+\]|\([^()]*\)", "", answer)
+    # "Yes. The first ..., and the second ...": the yes or no is none of the items.
+    said = re.sub(r"^\s*(?:yes|no)\b[.,!]?\s+", "", said, flags=re.IGNORECASE)
     _, colon, tail = said.partition(": ")
     body = tail if colon else said
     # Items that are clauses are set apart by "; " or ", and"; short ones by commas.

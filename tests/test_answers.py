@@ -225,6 +225,24 @@ def test_whoever_stands_after_the_preposition_asked_is_looked_for_further(
     assert "Nawrocki" in first_sentence(answer.answer), answer.answer
 
 
+def test_an_order_or_act_borrowed_from_the_last_answer_is_not_the_questions_own(
+    nato: Assistant,
+) -> None:
+    # "The first request followed ..." places the occasion; the question asks when the
+    # Council met for it, not for the first date anywhere.
+    history = [
+        {"role": "user", "content": "Did Turkey invoke Article 4 twice in 2012?"},
+        {
+            "role": "assistant",
+            "content": "Yes. The first request followed Syria's shoot-down of a Turkish RF-4E "
+            "jet on 22 June 2012, and the second came on 3 October 2012 after shelling from "
+            "Syria hit the town of Akçakale.",
+        },
+    ]
+    answer = nato.ask("when did the council meet for the first one?", history=history)
+    assert answer.answer.startswith("26 June 2012."), answer.answer
+
+
 def test_a_doubt_put_as_the_other_choice_asks_whether_the_first_is_so(nato: Assistant) -> None:
     answer = nato.ask("so poland actually triggered art 4 over the drones or was that just talk")
     assert answer.answer.startswith("Yes."), answer.answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import entities, needs_context, own_words, rewrite
+from assistant.followup import entities, items, needs_context, own_words, rewrite
 from assistant.schema import Turn
 
 POLAND_2014 = [
@@ -425,3 +425,11 @@ def test_its_after_a_name_in_the_question_itself_stays_that_names() -> None:
     ]
     standalone = rewrite("and what did the alliance decide at its summit the next day?", history)
     assert "at its summit" in standalone and "Article 4's" not in standalone
+
+
+def test_a_yes_or_no_is_none_of_the_items_an_answer_lists() -> None:
+    said = (
+        "Yes. The first request followed the shoot-down on 22 June 2012, and the second came "
+        "on 3 October 2012."
+    )
+    assert items(said)[0].startswith("The first request")
