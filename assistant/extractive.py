@@ -637,6 +637,9 @@ class ExtractiveGenerator:
                 side_q = next((k for k in kinds if k.kind not in _VAGUE), side_q)
             if side_q.kind in ("comparison", "list", "yes-no"):
                 side_q = dataclasses.replace(side_q, kind="other", target="")
+            if side_q.kind in ("other", "definition") and _RESPONSE_ASKED.search(q.text):
+                # "How did NATO's response differ between ...?": what came of each.
+                side_q = dataclasses.replace(side_q, kind="outcome", target="")
             if (
                 side_q.kind in ("other", "definition")
                 and _EVENTS.search(q.text)
@@ -645,6 +648,8 @@ class ExtractiveGenerator:
                 # Two requests or incidents differ first in what set them off.
                 side_q = dataclasses.replace(side_q, kind="reason", target="")
             pool = _merged(passages, search(asked, 8))
+            if side_q.kind == "outcome":
+                pool = _merged(pool, search(f"{side} {_outcome_query(side_q)}", 8))
             folded = text.fold(side)
             ranked = [c for c in self.candidates(side_q, pool) if folded in text.fold(c.quote)]
             out.append(ranked)
@@ -1025,6 +1030,13 @@ def _led(lead: str, one: Candidate, other: Candidate) -> Draft:
     sources = compose.Sources()
     cited = [one] if one.quote == other.quote else [one, other]
     return sources.draft([lead, *(sources.sentence(c) for c in cited)])
+
+
+# A comparison of what came of two events: "How did NATO's response differ ...?"
+_RESPONSE_ASKED = re.compile(
+    r"\b(?:respon(?:se|ses|ded|d)|reactions?|outcomes?|results?)\b|\bwhat (?:\w+ ){1,3}did after\b",
+    re.I,
+)
 
 
 # An event told by the one before it: "the meeting on it", "the statement about that".

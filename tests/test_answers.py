@@ -248,6 +248,13 @@ def test_a_doubt_put_as_the_other_choice_asks_whether_the_first_is_so(nato: Assi
     assert answer.answer.startswith("Yes."), answer.answer
 
 
+def test_a_comparison_of_what_came_of_two_events_answers_each_with_its_outcome(
+    nato: Assistant,
+) -> None:
+    answer = nato.ask("How did the outcomes of Turkey's 2003 and 2020 requests differ?").answer
+    assert "Display Deterrence" in answer and "no new NATO measures" in answer, answer
+
+
 def test_did_they_do_anything_is_answered_by_what_came_of_it(nato: Assistant) -> None:
     answer = nato.ask("Did NATO do anything after Turkey asked for consultations in 2003?").answer
     assert answer.startswith("Yes.") and "Display Deterrence" in answer, answer
