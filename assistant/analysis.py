@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant import text
+from assistant.followup import own_words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -798,8 +799,6 @@ def _analyse(question: str) -> Question:
             inner, outer = clause.group(2), main.strip(" ?.")
     # The order the question's own words ask for: "(..., The first request followed ...)"
     # borrowed from an answer only tells which occasion it is about.
-    from assistant.followup import own_words
-
     own = own_words(lowered)
     order = "first" if _FIRST.search(own) else "latest" if _LATEST.search(own) else ""
     if kind in ("outcome", "statement"):
@@ -1265,8 +1264,6 @@ def verbs(question: str) -> tuple[str, ...]:
 def _own_doc(main: str, doc: Any) -> Any:
     """The parse of a follow-up's own words, without what it borrowed from earlier turns:
     "when did the council meet (..., The first request followed ...)" asks of meeting."""
-    from assistant.followup import own_words
-
     own = own_words(main)
     return doc if own == main else nlp()(own)
 

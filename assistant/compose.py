@@ -175,8 +175,7 @@ def pick(q: Question, ranked: Sequence[Candidate], at: int | None = None) -> Can
                 if c.features["type_match"] >= 0.8
                 and not c.features["hedged"]
                 and c.score >= 0.5 * best.score
-                # "deployment" tells "deploy".
-                and any(t.startswith(a) for t in text.base_terms(c.quote) for a in q.act)
+                and text.tells(c.quote, q.act)
             ]
             strong = told + [c for c in strong if c not in told]
         good = strong + [c for c in good if c not in strong]
@@ -1210,11 +1209,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     named = {id(c): cand_items(c, labels, q, known) for c in wide}
     if q.bound:
         # "... since 2010": only the items the sentence dates within the bound.
-        named = {
-            key: [f for f in found if _item_within(q, f, c.quote)]
-            for c in wide
-            for key, found in [(id(c), named[id(c)])]
-        }
+        named = {id(c): [f for f in named[id(c)] if _item_within(q, f, c.quote)] for c in wide}
     of_kind = functools.partial(_of_kind, q)
 
     enumerating = [

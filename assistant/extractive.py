@@ -438,7 +438,13 @@ class ExtractiveGenerator:
         titles = _titles(passages, entities)
         # "What did Tusk say ...?" is answered by what he is reported to have said.
         reported = bool(text.REPORTED.search(own_words(question.text)))
-        outcome = question.kind == "outcome"
+        # What came of an event is told under the event's own title ("Estonia's
+        # request › The outcome"), often without naming it again: read with each sentence.
+        titles_said = (
+            [" " + text.fold(_context(p.text)) for p in passages]
+            if question.kind == "outcome"
+            else ["" for _ in passages]
+        )
         found: list[Candidate] = []
         for (rank, passage, start, quote), semantic in zip(spans, sims.tolist(), strict=True):
             opening = start < 0
@@ -448,9 +454,7 @@ class ExtractiveGenerator:
             )
             s_terms = text.base_terms(quote)
             folded = text.fold(quote)
-            # What came of an event is told under the event's own title ("Estonia's
-            # request › The outcome"), often without naming it again.
-            told = folded + " " + text.fold(_context(passage.text)) if outcome else folded
+            told = folded + titles_said[rank]
             cand = Candidate(passage, quote, start, ents, {}, 0.0)
             features = {
                 "overlap": sum(w for t, w in weights.items() if text.base_term(t) in s_terms)
@@ -731,7 +735,10 @@ class ExtractiveGenerator:
                 if c.features["type_match"] >= 0.6 and c.features["entity_cover"] >= cover
                 if (ds := [d for d in _near_names(inner, c.quote) if d < before])
             ]
-            return max(sides, key=lambda x: (x[0], x[1].score))[::-1] if sides else None
+            if not sides:
+                return None
+            date, last = max(sides, key=lambda x: (x[0], x[1].score))
+            return last, date
         event = stated[0] if after else compose.pick(inner, stated)
         dates = [
             d
@@ -1061,11 +1068,7 @@ def _later(sentence: str, after: int, act: Sequence[str] = ()) -> int:
     the words that tell the act when it names the act ("NATO announced on 24 June that
     the Council would meet on 26 June" dates the meeting), else the earliest."""
     found = [(d, at) for d, at in text.dates_at(sentence) if d > after]
-    told = [
-        m.start()
-        for m in re.finditer(r"[\w'’]+", sentence)
-        if act and any(t.startswith(a) for t in text.base_terms(m.group()) for a in act)
-    ]
+    told = [m.start() for m in re.finditer(r"[\w'’]+", sentence) if text.tells(m.group(), act)]
     if told and found:
         return min(found, key=lambda x: (min(abs(x[1] - t) for t in told), x[0]))[0]
     return min((d for d, _ in found), default=0)

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 # Raised whenever `terms` would turn the same text into other terms: an index of terms
@@ -116,6 +116,12 @@ def base_term(term: str) -> str:
 def base_terms(text: str) -> frozenset[str]:
     """The distinct terms of a text with irregular past forms at their base."""
     return frozenset(base_term(t) for t in term_set(text))
+
+
+def tells(words: str, acts: Iterable[str]) -> bool:
+    """True when a word of the text tells one of the acts (stems from `same_act`), in any
+    form that starts with the stem: "deployment" tells "deploy"."""
+    return any(t.startswith(a) for t in base_terms(words) for a in acts)
 
 
 @lru_cache(maxsize=16384)
