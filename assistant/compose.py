@@ -1181,7 +1181,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
     used: list[Candidate] = []
     # A bounded list ("since 2010") keeps only items dated within the bound, a strong
     # filter: it may look further down for them.
-    reach = 0.15 if q.bound else 0.25
+    reach, adds = (0.15, 0.15) if q.bound else (0.25, 0.3)
     wide = [c for c in ranked if c.score >= reach * best and c.features["hedged"] < 1.0]
     # A source's own statement before one that reports another's ("Wikipedia says ..."),
     # unless the question asks what was said.
@@ -1245,7 +1245,7 @@ def listing(q: Question, ranked: Sequence[Candidate], sources: Sources) -> Draft
             adding = []
     # Other sentences add the items they are about (the name that opens them).
     for cand in adding:
-        if len(used) >= 6 or cand in used or cand.score < max(0.3 - reach, reach) * best:
+        if len(used) >= 6 or cand in used or cand.score < adds * best:
             continue
         fresh = [f for f in named[id(cand)] if not _listed(f, items)]
         if used and all(map(of_kind, named[id(used[0])])):
